@@ -1,0 +1,1257 @@
+"""Sorted, scoped and filtered row order for big tables (100k devices), without Textual.
+
+A :class:`TableView` keeps the *order* of rows, never a copy of them: items are read from a
+mapping owned by someone else (the :class:`~datto_tui.monitor.store.Store`'s ``devices``), or
+from a dict the view owns when none is given. For every row it caches three small things, each
+held in a list indexed by a dense slot number (lists of slots are cheaper to sort and filter
+than dicts of keys):
+
+- the sort key of the current sort column, as one string (value, tie-breaker, key) so that a
+  100k-row sort is a single C-level ``list.sort``;
+- the lowercase search text of the searchable columns (built lazily: only when a filter needs
+  it, or ahead of time in small chunks through :meth:`TableView.warm_search`);
+- whether the row is inside the scope (e.g. the selected site).
+
+Ordering contract: rows are ordered by the sort column (strings case-insensitively), ties by
+``tie_key`` then by key, so the order is total and deterministic. Rows whose sort value is
+missing (``None``) come last in both directions. Descending order is the exact mirror of
+ascending for rows with a value (ties included).
+
+Change contract: whoever changes the source calls :meth:`TableView.refresh` with the keys that
+changed (or were removed); nothing is read from the source until then, so the view is always
+consistent with itself. A few changed rows are moved one by one (binary search, one memmove
+each); more are cut out and merged back in by slicing (O(k log n) compares, a few O(n) copies);
+when most rows changed the view re-reads the source; ``refresh()`` with no arguments always
+does. :attr:`TableView.version` moves on every change that can alter what is shown, and
+:meth:`TableView.row_version` tells which rows changed content.
+
+Text contract: :attr:`Column.text` returns text already neutralised by
+:func:`datto_tui.text.clean_line`; widgets show it as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from itertools import compress, repeat
+from operator import add, contains, is_, not_
+from typing import Generic, Literal, TypeVar
+
+from datto_tui.api.models import PRIORITIES, Alert, Device, priority_rank
+from datto_tui.clock import Clock, SystemClock
+from datto_tui.monitor.query import FIELD_SEPARATOR, FieldKind, FieldSpec, Query, Term, parse
+from datto_tui.text import clean_line
+
+T = TypeVar("T")
+
+Align = Literal["left", "right", "center"]
+SortValue = str | int | float | datetime | None
+
+_PRESENT = "0"
+_MISSING = "1"
+_NUMBER_OFFSET = 5 * 10**17
+_NUMBER_RANGE = 4e14
+# Up to this many changed rows a refresh moves rows one by one (one memmove each); beyond it,
+# it cuts and merges the lists in slices (a few O(n) copies whatever the count).
+_SMALL_CHANGE = 48
+_QUERY_MEMO = 16
+_SORT_KEY_CACHE = 3
+_NOT = bytes.maketrans(b"\x00\x01", b"\x01\x00")
+
+
+def _encode_number(value: float) -> str:
+    """A fixed-width string whose lexical order is the numeric order (to 1/1000, |v| < 4e14)."""
+    if -_NUMBER_RANGE < value < _NUMBER_RANGE:
+        return "%019d" % (int(value * 1000) + _NUMBER_OFFSET)  # noqa: UP031 (fastest here)
+    # Out of range, infinite or NaN: pinned to the ends.
+    return "0" * 19 if value < 0 else "9" * 19
+
+
+def encode_sort_value(value: SortValue) -> str:
+    """The sortable string of one sort value; ``None`` sorts after every value."""
+    if value is None:
+        return _MISSING
+    if isinstance(value, str):
+        return _PRESENT + value.lower()
+    if isinstance(value, datetime):
+        return _PRESENT + _encode_number(value.timestamp())
+    return _PRESENT + _encode_number(float(value))
+
+
+def _no_style(_item: object) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Column(Generic[T]):
+    """One column of a table.
+
+    - ``text(item, now)``: the cell text, neutralised, cheap (it runs for visible rows, and once
+      per row for the search text when ``searchable``). ``now`` is the widget clock's time,
+      for relative times.
+    - ``sort_key(item)``: a str/int/float/datetime or ``None`` (missing: sorts last); defaults
+      to the cell text (computed with the Unix epoch as ``now``).
+    - ``width``: minimum width in cells; ``grow`` > 0 lets it take a share of spare width, up to
+      ``max_width`` (``None``: no cap). ``priority``: when the table is too narrow, columns with
+      the highest ``priority`` number are hidden first.
+    - ``style(item)``: a style *name* (``"severity-critical"``, ``"offline"``) or ``None``; the
+      widget maps it to a component class, never to a colour here.
+    - ``searchable``: part of the plain-text search (relative times are not: they go stale).
+    - ``kind``/``bool_texts``/``ranks``: how ``column:value`` filters read this column
+      (see :mod:`datto_tui.monitor.query`).
+    - ``descending_first``: the first click on this column sorts descending.
+    """
+
+    key: str
+    title: str
+    text: Callable[[T, datetime], str]
+    sort_key: Callable[[T], SortValue] | None = None
+    width: int = 10
+    max_width: int | None = None
+    grow: int = 0
+    priority: int = 50
+    align: Align = "left"
+    aliases: tuple[str, ...] = ()
+    style: Callable[[T], str | None] | None = None
+    searchable: bool = True
+    kind: FieldKind = "text"
+    bool_texts: tuple[str, str] = ("yes", "no")
+    ranks: tuple[str, ...] = ()
+    descending_first: bool = False
+
+    def field_spec(self) -> FieldSpec:
+        return FieldSpec(self.key, self.aliases, self.kind, self.bool_texts, self.ranks)
+
+    def sort_value(self, item: T) -> SortValue:
+        if self.sort_key is not None:
+            return self.sort_key(item)
+        return self.text(item, _EPOCH)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class TableView(Generic[T]):
+    """The visible, ordered keys of a table over a mapping of items (see module docstring).
+
+    ``key(item)`` gives an item's key (used by :meth:`upsert`/:meth:`set_items` when the view
+    owns its items). ``source`` is a live mapping owned elsewhere, or ``None`` for an owned dict.
+    ``tie_key(item)`` orders rows with equal sort values (then the key does).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        *,
+        key: Callable[[T], str],
+        source: Mapping[str, T] | None = None,
+        tie_key: Callable[[T], str] | None = None,
+        sort: str | None = None,
+        descending: bool = False,
+        row_style: Callable[[T], str | None] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if not columns:
+            raise ValueError("a table needs at least one column")
+        self.columns: tuple[Column[T], ...] = tuple(columns)
+        self._by_key = {c.key: c for c in self.columns}
+        if len(self._by_key) != len(self.columns):
+            raise ValueError("column keys must be unique")
+        self._specs = tuple(c.field_spec() for c in self.columns)
+        self._searchable = tuple(c for c in self.columns if c.searchable)
+        self._search_columns = frozenset(c.key for c in self._searchable)
+        self.key_of = key
+        self._owned: dict[str, T] | None = None
+        if source is None:
+            self._owned = {}
+            source = self._owned
+        self._source: Mapping[str, T] = source
+        self._tie = tie_key
+        self.row_style: Callable[[T], str | None] = row_style or _no_style
+        self.clock: Clock = clock or SystemClock()
+        self._sort_column = self._by_key[sort] if sort is not None else self.columns[0]
+        self._descending = descending
+        self._scope: Callable[[T], bool] | None = None
+        self._query = Query("")
+        # Per slot: key, item, tie suffix of the sort keys, sort keys per column (the current
+        # one plus a few recent ones), search text (None: not built yet; "" for a free slot),
+        # lowercase texts of columns used by column filters, row version, scope flag, and
+        # whether the slot waits in _hay_pending.
+        self._slot: dict[str, int] = {}
+        self._keys: list[str | None] = []
+        self._items: list[T | None] = []
+        self._tail: list[str] = []
+        self._sk_lists: dict[str, list[str]] = {}
+        self._sk: list[str] = []
+        self._hay: list[str | None] = []
+        self._col_texts: dict[str, list[str | None]] = {}
+        self._ver: list[int] = []
+        self._in_scope = bytearray()
+        self._queued = bytearray()
+        self._free: list[int] = []
+        self._hay_pending: list[int] = []
+        # Orders: lists of slots.
+        self._order: list[int] = []
+        self._visible: list[int] = []
+        self._base: list[int] | None = None  # _order restricted to the scope, cached
+        self._memo: dict[str, list[int]] = {}
+        self._keys_cache: list[str] | None = None
+        self._version = 0
+        self._generation = 0
+        #: Up to this many changed rows, a refresh moves rows one by one (tuning knob).
+        self.small_change = _SMALL_CHANGE
+        self.refresh()
+
+    # ------------------------------------------------------------------------------------------
+    # Reading
+
+    def __len__(self) -> int:
+        """Number of visible rows (after scope and filter)."""
+        return len(self._visible)
+
+    @property
+    def total(self) -> int:
+        """Number of rows known to the view (before scope and filter)."""
+        return len(self._order)
+
+    @property
+    def version(self) -> int:
+        """Moves whenever the visible rows, their order or any row's content may have changed."""
+        return self._version
+
+    @property
+    def keys(self) -> list[str]:
+        """The visible keys in order (a list built on demand; do not mutate it)."""
+        if self._keys_cache is None:
+            self._keys_cache = list(map(self._keys.__getitem__, self._visible))  # type: ignore[arg-type]
+        return self._keys_cache
+
+    @property
+    def source(self) -> Mapping[str, T]:
+        return self._source
+
+    def key_at(self, index: int) -> str:
+        """The key of visible row ``index`` (IndexError when out of range)."""
+        key = self._keys[self._visible[index]]
+        assert key is not None
+        return key
+
+    def item_at(self, index: int) -> T:
+        """The item shown at visible row ``index`` as of the last refresh."""
+        item = self._items[self._visible[index]]
+        assert item is not None
+        return item
+
+    def get(self, key: str) -> T | None:
+        """The item of ``key`` as of the last refresh, visible or not."""
+        slot = self._slot.get(key)
+        return None if slot is None else self._items[slot]
+
+    def __contains__(self, key: object) -> bool:
+        """Whether the view knows ``key`` (visible or not)."""
+        return key in self._slot
+
+    def index_of(self, key: str) -> int | None:
+        """The visible position of ``key``, or ``None`` (O(log n); no index is built)."""
+        slot = self._slot.get(key)
+        if slot is None:
+            return None
+        return self._find(self._visible, slot)
+
+    def row_version(self, key: str) -> int:
+        """A number that changes whenever the row's content changes (-1 for unknown keys)."""
+        slot = self._slot.get(key)
+        return -1 if slot is None else self._ver[slot]
+
+    def column(self, key: str) -> Column[T]:
+        return self._by_key[key]
+
+    @property
+    def field_specs(self) -> tuple[FieldSpec, ...]:
+        return self._specs
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # ------------------------------------------------------------------------------------------
+    # Sorting
+
+    @property
+    def sort_column(self) -> str:
+        return self._sort_column.key
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    def set_sort(self, column: str, descending: bool | None = None) -> None:
+        """Sort by ``column`` (KeyError if unknown). ``descending=None`` keeps the direction
+        when the column is unchanged and uses the column's ``descending_first`` otherwise.
+
+        The sort keys of the last few columns stay cached, so switching back costs one
+        ``list.sort``; switching direction costs a reversal.
+        """
+        col = self._by_key[column]
+        if descending is None:
+            descending = self._descending if col is self._sort_column else col.descending_first
+        if col is self._sort_column:
+            if descending != self._descending:
+                self._descending = descending
+                self._flip(self._order)
+                self._flip(self._visible)
+                self._invalidate_lists()
+                self._bump()
+            return
+        self._sort_column = col
+        self._descending = descending
+        cached = self._sk_lists.pop(col.key, None)
+        if cached is None:
+            live = self._live_slots()
+            cached = [""] * len(self._keys)
+            for slot, sort_key in zip(live, self._sort_keys(col, live), strict=True):
+                cached[slot] = sort_key
+        self._sk_lists[col.key] = cached  # most recent last
+        while len(self._sk_lists) > _SORT_KEY_CACHE:
+            self._sk_lists.pop(next(iter(self._sk_lists)))
+        self._sk = cached
+        visible = self._visible
+        self._arrange(self._order)
+        if len(visible) == len(self._order):
+            self._visible = self._order[:]
+        else:
+            self._arrange(visible)
+        self._invalidate_lists()
+        self._bump()
+
+    def toggle_direction(self) -> None:
+        self.set_sort(self._sort_column.key, not self._descending)
+
+    def _live_slots(self) -> list[int]:
+        if not self._free:
+            return list(range(len(self._keys)))
+        return [s for s, k in enumerate(self._keys) if k is not None]
+
+    def _sort_keys(self, col: Column[T], slots: list[int]) -> list[str]:
+        """The sort keys of ``col`` for ``slots`` (value, then the row's tie suffix)."""
+        items, tail = self._items, self._tail
+        if col.sort_key is not None:
+            values = list(map(col.sort_key, map(items.__getitem__, slots)))  # type: ignore[arg-type]
+        else:
+            text = col.text
+            values = [text(items[s], _EPOCH) for s in slots]  # type: ignore[arg-type]
+        encode = encode_sort_value
+        offset = _NUMBER_OFFSET
+        # Inline fast paths for the common types; encode_sort_value gives the same strings.
+        prefix = [
+            _MISSING
+            if v is None
+            else _PRESENT + v.lower()
+            if type(v) is str
+            else "0%019d" % (int(v.timestamp() * 1000) + offset)  # noqa: UP031
+            if type(v) is datetime
+            else encode(v)
+            for v in values
+        ]
+        return list(map(add, prefix, map(tail.__getitem__, slots)))
+
+    def _before(self, a: str, b: str) -> bool:
+        """Whether sort key ``a`` comes before ``b`` in display order."""
+        if not self._descending:
+            return a < b
+        a_present = a < _MISSING
+        if a_present != (b < _MISSING):
+            return a_present
+        return a > b if a_present else a < b
+
+    def _locate(self, slots: list[int], sort_key: str) -> int:
+        """First position in ``slots`` (display order) not before ``sort_key``."""
+        sk = self._sk
+        if not self._descending:
+            return bisect_left(slots, sort_key, key=sk.__getitem__)
+        lo, hi = 0, len(slots)
+        before = self._before
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if before(sk[slots[mid]], sort_key):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _find(self, slots: list[int], slot: int) -> int | None:
+        """The position of ``slot`` in ``slots`` (display order), or None."""
+        sk = self._sk
+        sort_key = sk[slot]
+        i = self._locate(slots, sort_key)
+        n = len(slots)
+        # Sort keys are unique unless keys contain NUL; step over equal ones to be safe.
+        while i < n and sk[slots[i]] == sort_key:
+            if slots[i] == slot:
+                return i
+            i += 1
+        return None
+
+    def _present_count(self, slots: list[int]) -> int:
+        """How many leading rows have a sort value (missing ones are always at the end)."""
+        sk = self._sk
+        lo, hi = 0, len(slots)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if sk[slots[mid]] < _MISSING:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _arrange(self, slots: list[int]) -> None:
+        """Sort ``slots`` into display order in place (near-sorted input costs about O(n))."""
+        get = self._sk.__getitem__
+        slots.sort(key=get)
+        if self._descending:
+            n = bisect_left(slots, _MISSING, key=get)
+            slots[:n] = slots[:n][::-1]
+
+    def _flip(self, slots: list[int]) -> None:
+        """Switch a display-ordered list between directions (rows with values only)."""
+        n = self._present_count(slots)
+        slots[:n] = slots[:n][::-1]
+
+    # ------------------------------------------------------------------------------------------
+    # Scope and filter
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    @property
+    def filter_error(self) -> str | None:
+        """``invalid filter: ...`` when part of the current filter was read as plain text."""
+        return self._query.error
+
+    def set_scope(self, predicate: Callable[[T], bool] | None) -> None:
+        """Show only items for which ``predicate`` is true (``None``: every item)."""
+        self._scope = predicate
+        if predicate is None:
+            self._in_scope = bytearray(b"\x01") * len(self._keys)
+        else:
+            self._in_scope = bytearray(
+                0 if item is None else 1 if predicate(item) else 0 for item in self._items
+            )
+        self._invalidate_lists()
+        self._visible = self._filter(self._scoped(), self._query)
+        self._bump()
+
+    def set_query(self, text: str) -> Query:
+        """Filter with ``text`` (see :mod:`datto_tui.monitor.query`); returns the parsed query.
+
+        Narrowing edits filter the previous result; recent results are remembered until the
+        data, the scope or the sort change, so deleting characters is cheap too.
+        """
+        query = parse(text, self._specs)
+        previous = self._query
+        self._query = query
+        if query.terms == previous.terms:
+            return query
+        memo_key = repr(query.terms)
+        cached = self._memo.get(memo_key)
+        if cached is not None:
+            self._visible = cached
+        elif query.is_empty:
+            self._visible = self._scoped()[:]
+        elif not previous.is_empty and query.narrows(previous):
+            self._visible = self._filter(self._visible, query)
+        else:
+            self._visible = self._filter(self._scoped(), query)
+        if len(self._memo) >= _QUERY_MEMO:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[memo_key] = self._visible
+        self._keys_cache = None
+        self._bump()
+        return query
+
+    def _scoped(self) -> list[int]:
+        """All rows in scope, in display order (read-only; cached until the next change)."""
+        if self._scope is None:
+            return self._order
+        if self._base is None:
+            self._base = list(compress(self._order, map(self._in_scope.__getitem__, self._order)))
+        return self._base
+
+    def _filter(self, slots: list[int], query: Query) -> list[int]:
+        """A new list of the rows of ``slots`` matching ``query``, in the same order."""
+        rows = slots
+        every = self._order
+        for term in query.terms:
+            if not rows:
+                break
+            column = term.field
+            if column is None or (
+                column in self._search_columns and term.op == "contains" and not term.negate
+            ):
+                # For a column term, the row's search text holds the column's text: a cheap
+                # first pass before looking at the column itself.
+                whole = len(rows) * 3 >= len(every)
+                self._ensure_search_text(every if whole else rows)
+                rows = _select(rows, self._hay, term, whole)  # type: ignore[arg-type]
+            if column is not None and rows:
+                whole = len(rows) * 3 >= len(every)
+                texts = self._column_texts(column, every if whole else rows)
+                rows = _select(rows, texts, term, whole)
+        return rows[:] if rows is slots else rows
+
+    def _column_texts(self, column_key: str, rows: list[int]) -> list[str]:
+        """Lowercase texts of one column by slot, built for ``rows`` where missing."""
+        texts = self._col_texts.get(column_key)
+        if texts is None:
+            texts = self._col_texts[column_key] = [None] * len(self._keys)
+            for slot in self._free:
+                texts[slot] = ""
+            missing = rows
+        else:
+            missing = list(compress(rows, map(is_, map(texts.__getitem__, rows), repeat(None))))
+        if missing:
+            text = self._by_key[column_key].text
+            now = self.now()
+            items = self._items
+            shared: dict[str, str] = {}
+            for slot in missing:
+                value = text(items[slot], now).lower()  # type: ignore[arg-type]
+                texts[slot] = shared.setdefault(value, value)
+        return texts  # type: ignore[return-value]
+
+    def _matches(self, slot: int) -> bool:
+        if not self._in_scope[slot]:
+            return False
+        query = self._query
+        if query.is_empty:
+            return True
+        hay = self._hay[slot]
+        if hay is None:
+            hay = self._hay[slot] = self._search_text(self._items[slot])  # type: ignore[arg-type]
+        return query.matches(hay, lambda column: self._column_texts(column, [slot])[slot])
+
+    # ------------------------------------------------------------------------------------------
+    # Search text
+
+    def _search_text(self, item: T) -> str:
+        return FIELD_SEPARATOR.join([c.text(item, _EPOCH) for c in self._searchable]).lower()
+
+    def _ensure_search_text(self, slots: list[int]) -> None:
+        if not self._hay_pending:
+            return
+        hay, items, make = self._hay, self._items, self._search_text
+        missing = list(compress(slots, map(is_, map(hay.__getitem__, slots), repeat(None))))
+        for slot in missing:
+            hay[slot] = make(items[slot])  # type: ignore[arg-type]
+        if len(slots) >= len(self._order):
+            self._hay_pending.clear()
+            self._queued = bytearray(len(self._keys))
+
+    def warm_search(self, budget: int = 2000) -> int:
+        """Build the search text of up to ``budget`` rows ahead of the first filter.
+
+        Returns how many rows may still lack it (0: done). Meant to be called in small chunks
+        while the UI is idle, so the first keystroke does not pay for 100k rows at once.
+        """
+        pending, hay, items, make = self._hay_pending, self._hay, self._items, self._search_text
+        queued = self._queued
+        while pending and budget > 0:
+            slot = pending.pop()
+            queued[slot] = 0
+            if hay[slot] is None and self._keys[slot] is not None:
+                hay[slot] = make(items[slot])  # type: ignore[arg-type]
+                budget -= 1
+        return len(pending)
+
+    # ------------------------------------------------------------------------------------------
+    # Changes
+
+    def refresh(
+        self,
+        changed_keys: Iterable[str] | None = None,
+        removed_keys: Iterable[str] | None = None,
+    ) -> None:
+        """Apply changes of the source.
+
+        ``changed_keys``: keys added or updated (a key missing from the source counts as
+        removed). ``removed_keys``: keys gone (a key still in the source counts as changed).
+        With neither, everything is re-read from the source.
+        """
+        source = self._source
+        if changed_keys is None and removed_keys is None:
+            self._rebuild()
+            return
+        changed: list[str] = []
+        removed: list[str] = []
+        for k in changed_keys or ():
+            (changed if k in source else removed).append(k)
+        for k in removed_keys or ():
+            (changed if k in source else removed).append(k)
+        changed = list(dict.fromkeys(changed))
+        removed = [k for k in dict.fromkeys(removed) if k in self._slot]
+        count = len(changed) + len(removed)
+        if count == 0:
+            return
+        if count * 4 > len(self._order) and self._query.is_empty:
+            # Most rows changed and no search text is needed now: re-reading is cheapest.
+            self._rebuild()
+            return
+        if count <= self.small_change:
+            self._apply_small(changed, removed)
+        else:
+            self._apply_batch(changed, removed)
+        self._invalidate_lists()
+        self._bump()
+
+    def _rebuild(self) -> None:
+        """Re-read every row from the source (slots renumbered densely)."""
+        source = self._source
+        keys: list[str | None] = list(source)
+        items: list[T | None] = list(source.values())  # same order as the keys
+        n = len(keys)
+        self._slot = dict(zip(keys, range(n), strict=True))  # type: ignore[arg-type]
+        self._keys, self._items, self._free = keys, items, []
+        tie = self._tie
+        if tie is None:
+            self._tail = [f"\0\0{k}" for k in keys]
+        else:
+            ties = map(str.lower, map(tie, items))  # type: ignore[arg-type]
+            self._tail = [f"\0{t}\0{k}" for t, k in zip(ties, keys, strict=True)]
+        live = list(range(n))
+        self._sk = self._sort_keys(self._sort_column, live)
+        self._sk_lists = {self._sort_column.key: self._sk}
+        self._col_texts = {}
+        self._hay = [None] * n
+        self._hay_pending = live[::-1]  # warm_search pops from the end: first rows first
+        self._queued = bytearray(b"\x01") * n
+        self._generation += 1
+        self._ver = [self._generation] * n
+        scope = self._scope
+        if scope is None:
+            self._in_scope = bytearray(b"\x01") * n
+        else:
+            self._in_scope = bytearray(1 if scope(v) else 0 for v in items)  # type: ignore[arg-type]
+        order = live[:]
+        self._arrange(order)
+        self._order = order
+        self._base = None
+        self._visible = self._filter(self._scoped(), self._query)
+        self._invalidate_lists()
+        self._bump()
+
+    def _apply_small(self, changed: list[str], removed: list[str]) -> None:
+        """Place a few rows by binary search (each costs O(log n) compares + one memmove)."""
+        slot_of = self._slot
+        touched = [slot_of[k] for k in removed]
+        touched += [slot_of[k] for k in changed if k in slot_of]
+        for slot in touched:
+            for rows in (self._order, self._visible):
+                i = self._find(rows, slot)
+                if i is not None:
+                    del rows[i]
+        for k in removed:
+            self._release(slot_of.pop(k))
+        slots = self._store(changed)
+        sk = self._sk
+        for slot in slots:
+            key = sk[slot]
+            self._order.insert(self._locate(self._order, key), slot)
+            if self._matches(slot):
+                self._visible.insert(self._locate(self._visible, key), slot)
+
+    def _apply_batch(self, changed: list[str], removed: list[str]) -> None:
+        """Cut the touched rows out, then merge them back in at their new places.
+
+        Each touched row is found by binary search and the lists are rebuilt by slicing, so
+        the cost is O(k log n) compares plus a few O(n) memory copies; with very many touched
+        rows a mask pass replaces the searches.
+        """
+        slot_of = self._slot
+        touched = [slot_of[k] for k in removed]
+        touched += [slot_of[k] for k in changed if k in slot_of]
+        order = self._cut(self._order, touched)
+        visible = self._cut(self._visible, touched)
+        for k in removed:
+            self._release(slot_of.pop(k))
+        stored = self._store(changed)
+        self._order = self._merge(order, stored)
+        self._base = None
+        fresh = list(compress(stored, map(self._in_scope.__getitem__, stored)))
+        self._visible = self._merge(visible, self._filter(fresh, self._query))
+
+    def _cut(self, rows: list[int], slots: list[int]) -> list[int]:
+        """A new list of ``rows`` without ``slots`` (located with their current sort keys)."""
+        if len(slots) * 8 > len(rows):
+            keep = bytearray(b"\x01") * len(self._keys)
+            for slot in slots:
+                keep[slot] = 0
+            return list(compress(rows, map(keep.__getitem__, rows)))
+        find = self._find
+        positions = sorted(p for p in (find(rows, s) for s in slots) if p is not None)
+        out: list[int] = []
+        start = 0
+        for p in positions:
+            if p > start:
+                out += rows[start:p]
+            start = p + 1
+        out += rows[start:]
+        return out
+
+    def _merge(self, rows: list[int], new: list[int]) -> list[int]:
+        """``rows`` (in display order) with ``new`` rows merged in at their places.
+
+        Few new rows are placed by binary search and copied around in slices (O(n) memory
+        moves, O(k log n) compares); many are sorted together with the rest.
+        """
+        if len(new) * 8 > len(rows):
+            rows.extend(new)
+            self._arrange(rows)
+            return rows
+        new = new[:]
+        self._arrange(new)
+        sk, locate = self._sk, self._locate
+        out: list[int] = []
+        start = 0
+        for slot in new:
+            pos = locate(rows, sk[slot])  # non-decreasing: ``new`` is in display order
+            if pos > start:
+                out += rows[start:pos]
+                start = pos
+            out.append(slot)
+        out += rows[start:]
+        return out
+
+    def _store(self, keys: list[str]) -> list[int]:
+        """Read ``keys`` from the source into their slots (allocating new ones); returns slots."""
+        source, slot_of = self._source, self._slot
+        slots: list[int] = []
+        for key in keys:
+            slot = slot_of.get(key)
+            if slot is None:
+                slot = self._allocate(key)
+            slots.append(slot)
+        items = [source[k] for k in keys]
+        item_list, tail = self._items, self._tail
+        tie = self._tie
+        for slot, key, item in zip(slots, keys, items, strict=True):
+            item_list[slot] = item
+            tail[slot] = f"\0{tie(item).lower() if tie is not None else ''}\0{key}"
+        self._generation += 1
+        ver, generation = self._ver, self._generation
+        for slot in slots:
+            ver[slot] = generation
+        for column_key, sk_list in self._sk_lists.items():
+            col = self._by_key[column_key]
+            for slot, sort_key in zip(slots, self._sort_keys(col, slots), strict=True):
+                sk_list[slot] = sort_key
+        for texts in self._col_texts.values():
+            for slot in slots:
+                texts[slot] = None
+        hay, queued, pending = self._hay, self._queued, self._hay_pending
+        if self._query.is_empty:
+            for slot in slots:
+                hay[slot] = None
+                if not queued[slot]:
+                    queued[slot] = 1
+                    pending.append(slot)
+        else:
+            make = self._search_text
+            for slot, item in zip(slots, items, strict=True):
+                hay[slot] = make(item)
+        scope, in_scope = self._scope, self._in_scope
+        if scope is None:
+            for slot in slots:
+                in_scope[slot] = 1
+        else:
+            for slot, item in zip(slots, items, strict=True):
+                in_scope[slot] = 1 if scope(item) else 0
+        return slots
+
+    def _allocate(self, key: str) -> int:
+        if self._free:
+            slot = self._free.pop()
+            self._keys[slot] = key
+        else:
+            slot = len(self._keys)
+            self._keys.append(key)
+            self._items.append(None)
+            self._tail.append("")
+            for sk_list in self._sk_lists.values():
+                sk_list.append("")
+            for texts in self._col_texts.values():
+                texts.append(None)
+            self._hay.append(None)
+            self._ver.append(0)
+            self._in_scope.append(1)
+            self._queued.append(0)
+        self._slot[key] = slot
+        return slot
+
+    def _release(self, slot: int) -> None:
+        self._keys[slot] = None
+        self._items[slot] = None
+        self._hay[slot] = ""
+        for texts in self._col_texts.values():
+            texts[slot] = ""
+        self._in_scope[slot] = 0
+        self._free.append(slot)
+
+    def _invalidate_lists(self) -> None:
+        self._base = None
+        self._memo.clear()
+        self._keys_cache = None
+
+    def _bump(self) -> None:
+        self._version += 1
+        self._keys_cache = None
+
+    # ------------------------------------------------------------------------------------------
+    # Owned items
+
+    def _owned_dict(self) -> dict[str, T]:
+        if self._owned is None:
+            raise TypeError("this view reads a source it does not own; change the source instead")
+        return self._owned
+
+    def set_items(self, items: Iterable[T]) -> None:
+        """Replace every item (owned views only)."""
+        owned = self._owned_dict()
+        owned.clear()
+        key = self.key_of
+        for item in items:
+            owned[key(item)] = item
+        self.refresh()
+
+    def upsert(self, items: Iterable[T]) -> None:
+        """Add or replace items (owned views only)."""
+        owned = self._owned_dict()
+        key = self.key_of
+        keys = []
+        for item in items:
+            k = key(item)
+            owned[k] = item
+            keys.append(k)
+        self.refresh(changed_keys=keys)
+
+    def remove(self, keys: Iterable[str]) -> None:
+        """Remove items by key (owned views only)."""
+        owned = self._owned_dict()
+        gone = [k for k in keys if owned.pop(k, None) is not None]
+        self.refresh(removed_keys=gone)
+
+
+def _select(rows: list[int], texts: list[str], term: Term, whole: bool) -> list[int]:
+    """The rows (slots) whose text in ``texts`` (indexed by slot) satisfy ``term``, in order.
+
+    With ``whole`` every slot's text is tested in slot order (sequential memory, C loops) into a
+    mask; otherwise only the rows' texts are. ``texts`` must be built for what is tested.
+    """
+    hits_of: Callable[[Iterable[str]], Iterable[bool]]
+    if term.op == "contains":
+        needle = term.needle
+
+        def hits_of(texts: Iterable[str]) -> Iterable[bool]:
+            return map(contains, texts, repeat(needle))
+
+    elif term.op == "oneof":
+        values = term.values
+
+        def hits_of(texts: Iterable[str]) -> Iterable[bool]:
+            return map(values.__contains__, texts)
+
+    else:
+        positive = replace(term, negate=False)
+
+        def hits_of(texts: Iterable[str]) -> Iterable[bool]:
+            return map(positive.test, texts)
+
+    if whole:
+        mask = bytearray(hits_of(texts))
+        if term.negate:
+            mask = mask.translate(_NOT)
+        return list(compress(rows, map(mask.__getitem__, rows)))
+    hits = hits_of(map(texts.__getitem__, rows))
+    return list(compress(rows, map(not_, hits) if term.negate else hits))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell helpers
+
+
+def relative_time(then: datetime | None, now: datetime) -> str:
+    """``just now``, ``5 min ago``, ``3 h ago``, ``12 days ago``, ``4 mo ago``, ``2 yr ago``;
+    ``never`` for ``None``. Future times (clock skew) read ``just now``."""
+    if then is None:
+        return "never"
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "just now"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h ago"
+    days = hours // 24
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} mo ago"
+    return f"{days // 365} yr ago"
+
+
+_HUMANISED: dict[str, str] = {}
+
+
+def humanise(value: str | None) -> str:
+    """``FullyPatched`` -> ``Fully patched`` (memoised: these are small open enums)."""
+    if not value:
+        return ""
+    cached = _HUMANISED.get(value)
+    if cached is not None:
+        return cached
+    out: list[str] = []
+    for i, ch in enumerate(value):
+        if ch.isupper() and i and not value[i - 1].isupper() and value[i - 1] != " ":
+            out.append(" ")
+        out.append(ch.lower() if i else ch)
+    text = clean_line("".join(out).replace("_", " "), 60)
+    if len(_HUMANISED) < 1024:
+        _HUMANISED[value] = text
+    return text
+
+
+def _online_text(device: Device, _now: datetime) -> str:
+    if device.online is None:
+        return ""
+    return "online" if device.online else "offline"
+
+
+def _online_style(device: Device) -> str | None:
+    if device.online is None:
+        return None
+    return "online" if device.online else "offline"
+
+
+def _device_row_style(device: Device) -> str | None:
+    return "offline" if device.online is False else None
+
+
+def device_columns(
+    alert_count: Callable[[str], int] | None = None,
+) -> tuple[Column[Device], ...]:
+    """The device table's columns. ``alert_count(device_uid)`` feeds the Alerts column; when a
+    count changes, refresh the view with that device's key so its row and order follow."""
+
+    def count(device: Device) -> int:
+        return alert_count(device.uid) if alert_count is not None else 0
+
+    def count_text(device: Device, _now: datetime) -> str:
+        n = count(device)
+        return str(n) if n else ""
+
+    def count_style(device: Device) -> str | None:
+        return "alerts" if count(device) else None
+
+    return (
+        Column(
+            "hostname",
+            "Hostname",
+            lambda d, _n: clean_line(d.hostname, 120),
+            sort_key=lambda d: d.hostname,
+            width=14,
+            grow=3,
+            max_width=40,
+            priority=0,
+            aliases=("host", "name"),
+        ),
+        Column(
+            "site",
+            "Site",
+            lambda d, _n: clean_line(d.site_name, 120),
+            sort_key=lambda d: d.site_name,
+            width=14,
+            grow=3,
+            max_width=36,
+            priority=1,
+        ),
+        Column(
+            "type",
+            "Type",
+            lambda d, _n: clean_line(d.device_category, 40),
+            sort_key=lambda d: d.device_category,
+            width=9,
+            max_width=14,
+            grow=1,
+            priority=5,
+            aliases=("category", "cat"),
+        ),
+        Column(
+            "os",
+            "OS",
+            lambda d, _n: clean_line(d.operating_system, 120),
+            sort_key=lambda d: d.operating_system,
+            width=16,
+            grow=2,
+            max_width=40,
+            priority=6,
+            aliases=("system",),
+        ),
+        Column(
+            "online",
+            "Status",
+            _online_text,
+            sort_key=lambda d: None if d.online is None else not d.online,
+            width=7,
+            priority=2,
+            style=_online_style,
+            kind="bool",
+            bool_texts=("online", "offline"),
+            aliases=("status", "up"),
+        ),
+        Column(
+            "last_seen",
+            "Last seen",
+            lambda d, now: relative_time(d.last_seen, now),
+            sort_key=lambda d: d.last_seen,
+            width=12,
+            priority=3,
+            searchable=False,
+            aliases=("seen", "lastseen"),
+        ),
+        Column(
+            "alerts",
+            "Alerts",
+            count_text,
+            sort_key=count,
+            width=6,
+            priority=4,
+            align="right",
+            style=count_style,
+            searchable=False,
+            kind="number",
+            aliases=("alert", "open"),
+            descending_first=True,
+        ),
+        Column(
+            "user",
+            "Last user",
+            lambda d, _n: clean_line(d.last_logged_in_user, 80),
+            sort_key=lambda d: d.last_logged_in_user,
+            width=12,
+            grow=1,
+            max_width=28,
+            priority=7,
+            aliases=("lastuser", "last_user"),
+        ),
+        Column(
+            "int_ip",
+            "Int IP",
+            lambda d, _n: clean_line(d.int_ip_address, 60),
+            sort_key=lambda d: _ip_sort(d.int_ip_address),
+            width=15,
+            priority=8,
+            aliases=("ip", "intip"),
+        ),
+        Column(
+            "ext_ip",
+            "Ext IP",
+            lambda d, _n: clean_line(d.ext_ip_address, 60),
+            sort_key=lambda d: _ip_sort(d.ext_ip_address),
+            width=15,
+            priority=11,
+            aliases=("extip", "wan"),
+        ),
+        Column(
+            "patch",
+            "Patches",
+            lambda d, _n: humanise(d.patch_status),
+            sort_key=lambda d: d.patch_status,
+            width=14,
+            max_width=20,
+            grow=1,
+            priority=9,
+            aliases=("patches", "patching"),
+        ),
+        Column(
+            "av",
+            "Antivirus",
+            lambda d, _n: humanise(d.antivirus_status),
+            sort_key=lambda d: d.antivirus_status,
+            width=14,
+            max_width=26,
+            grow=1,
+            priority=10,
+            aliases=("antivirus",),
+        ),
+        Column(
+            "class",
+            "Class",
+            lambda d, _n: clean_line(d.device_class, 40),
+            sort_key=lambda d: d.device_class,
+            width=8,
+            max_width=18,
+            priority=12,
+            aliases=("deviceclass",),
+        ),
+    )
+
+
+def _ip_sort(address: str | None) -> str | None:
+    """IPv4 addresses in numeric order (``10.0.0.9`` before ``10.0.0.10``); others as text."""
+    if not address:
+        return None
+    parts = address.split(".")
+    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts):
+        return "4" + "".join(p.zfill(3) for p in parts)
+    return "6" + address.lower()
+
+
+_SEVERITY_STYLES = {p.lower(): f"severity-{p.lower()}" for p in PRIORITIES[:5]}
+_PRIORITY_LEVELS = tuple(p.lower() for p in PRIORITIES)
+
+
+def _priority_text(alert: Alert, _now: datetime) -> str:
+    return clean_line(alert.priority, 20)
+
+
+def _priority_style(alert: Alert) -> str | None:
+    return _SEVERITY_STYLES.get((alert.priority or "").lower())
+
+
+def _alert_summary(alert: Alert, _now: datetime) -> str:
+    text = alert.diagnostics or alert.context.summary()
+    return clean_line(text.strip(), 300)
+
+
+def _alert_age(alert: Alert) -> float | None:
+    # Sorting by age ascending shows the newest first.
+    return None if alert.timestamp is None else -alert.timestamp.timestamp()
+
+
+ALERT_COLUMNS: tuple[Column[Alert], ...] = (
+    Column(
+        "priority",
+        "Priority",
+        _priority_text,
+        sort_key=lambda a: priority_rank(a.priority),
+        width=11,
+        priority=0,
+        style=_priority_style,
+        kind="rank",
+        ranks=_PRIORITY_LEVELS,
+        aliases=("prio", "severity", "sev"),
+    ),
+    Column(
+        "age",
+        "Age",
+        lambda a, now: relative_time(a.timestamp, now),
+        sort_key=_alert_age,
+        width=12,
+        priority=1,
+        searchable=False,
+        aliases=("opened", "time"),
+    ),
+    Column(
+        "device",
+        "Device",
+        lambda a, _n: clean_line(a.device_name, 120),
+        sort_key=lambda a: a.device_name,
+        width=14,
+        grow=2,
+        max_width=32,
+        priority=2,
+        aliases=("host", "hostname"),
+    ),
+    Column(
+        "site",
+        "Site",
+        lambda a, _n: clean_line(a.site_name, 120),
+        sort_key=lambda a: a.site_name,
+        width=12,
+        grow=2,
+        max_width=30,
+        priority=4,
+    ),
+    Column(
+        "type",
+        "Type",
+        lambda a, _n: clean_line(a.context.label, 40),
+        sort_key=lambda a: a.context.label,
+        width=14,
+        max_width=20,
+        grow=1,
+        priority=3,
+        aliases=("kind", "context"),
+    ),
+    Column(
+        "summary",
+        "Summary",
+        _alert_summary,
+        sort_key=lambda a: a.diagnostics,
+        width=20,
+        grow=5,
+        priority=5,
+        aliases=("diagnostics", "diag", "msg", "message"),
+    ),
+)
+
+DEVICE_COLUMNS: tuple[Column[Device], ...] = device_columns()
+
+
+def _device_tie(device: Device) -> str:
+    return device.hostname or ""
+
+
+def _alert_tie(alert: Alert) -> str:
+    # Equal priorities: newest first, then by device.
+    ms = int(alert.timestamp.timestamp() * 1000) if alert.timestamp is not None else 0
+    return f"{10**15 - ms:016d}{alert.device_name or ''}"
+
+
+def device_view(
+    source: Mapping[str, Device] | None = None,
+    *,
+    alert_count: Callable[[str], int] | None = None,
+    clock: Clock | None = None,
+    sort: str = "hostname",
+) -> TableView[Device]:
+    """A device table over ``source`` (e.g. ``store.devices``): sorted by hostname, ties by uid,
+    offline rows styled ``offline``."""
+    columns = DEVICE_COLUMNS if alert_count is None else device_columns(alert_count)
+    return TableView(
+        columns,
+        key=_device_key,
+        source=source,
+        tie_key=_device_tie,
+        sort=sort,
+        row_style=_device_row_style,
+        clock=clock,
+    )
+
+
+def alert_view(
+    source: Mapping[str, Alert] | None = None,
+    *,
+    clock: Clock | None = None,
+    sort: str = "priority",
+) -> TableView[Alert]:
+    """An alert table over ``source`` (e.g. ``store.alerts``): most severe first, then newest."""
+    return TableView(
+        ALERT_COLUMNS,
+        key=_alert_key,
+        source=source,
+        tie_key=_alert_tie,
+        sort=sort,
+        clock=clock,
+    )
+
+
+def _device_key(device: Device) -> str:
+    return device.uid
+
+
+def _alert_key(alert: Alert) -> str:
+    return alert.alert_uid

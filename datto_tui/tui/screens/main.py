@@ -1,0 +1,511 @@
+"""The main screen: header, site tree, device table, alert pane, gauges.
+
+Handlers here receive the adapter's ``*Updated`` messages and render them incrementally: table
+views are refreshed with the keys that changed, tree labels by site uid, gauges by text. A tick
+once a second updates only the gauges (token countdown, budget, freshness ages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from datto_tui.api.models import Alert, Device
+from datto_tui.clock import Clock
+from datto_tui.monitor.events import (
+    AlertChanged,
+    AlertOpened,
+    AlertResolved,
+    Counts,
+    DeviceAdded,
+    DeviceChanged,
+    DeviceRemoved,
+    NewMarksCleared,
+    Resource,
+)
+from datto_tui.monitor.freshness import Freshness, FreshnessState
+from datto_tui.monitor.poller import Poller
+from datto_tui.monitor.store import Store
+from datto_tui.monitor.view import ALERT_COLUMNS, TableView, device_view
+from datto_tui.text import clean_line
+from datto_tui.tui.fmt import count
+from datto_tui.tui.messages import (
+    AccountInfoUpdated,
+    AlertsUpdated,
+    CountsUpdated,
+    DevicesUpdated,
+    FreshnessUpdated,
+    SitesUpdated,
+    SiteSelected,
+    SyncUpdated,
+)
+from datto_tui.tui.screens.alert_detail import AlertDetailScreen
+from datto_tui.tui.screens.device_detail import DeviceDetailScreen
+from datto_tui.tui.screens.source import DetailSource
+from datto_tui.tui.widgets.gauges import ResourceStatus, StatusBar
+from datto_tui.tui.widgets.header import ClockLabel, HeaderBar
+from datto_tui.tui.widgets.site_tree import SiteSummary, SiteTree
+from datto_tui.tui.widgets.virtual_table import VirtualTable, layout_columns
+
+if TYPE_CHECKING:
+    from datto_tui.api.client import DattoClient
+
+PANES = ("sites", "devices", "alerts")
+FRESHNESS_KINDS = (Resource.ALERTS, Resource.DEVICES, Resource.SITES)
+
+
+class Settled(Message):
+    """A marker: once handled, every message posted before it has been handled too."""
+
+    def __init__(self, done: asyncio.Future[None]) -> None:
+        super().__init__()
+        self.done = done
+
+
+def _alert_tie(alert: Alert) -> str:
+    ms = int(alert.timestamp.timestamp() * 1000) if alert.timestamp is not None else 0
+    return f"{10**15 - ms:016d}{alert.device_name or ''}"
+
+
+class MainScreen(Screen[None]):
+    """The dashboard. ``1``/``2``/``3`` focus tree/devices/alerts; Enter opens details."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "focus_pane('sites')", "Sites", id="sites.focus"),
+        Binding("2", "focus_pane('devices')", "Devices", id="devices.focus"),
+        Binding("3", "focus_pane('alerts')", "Alerts", id="alerts.focus"),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="app.next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="app.prev_pane"),
+        Binding("s", "sort_next", "Sort", id="table.sort"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="table.reverse"),
+        Binding("escape", "all_sites", "All sites", show=False, id="sites.all"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        poller: Poller,
+        client: DattoClient,
+        clock: Clock,
+        details: DetailSource,
+        platform: str,
+        profile_name: str,
+        token_margin: float,
+        demo: bool,
+        read_only: bool,
+        wall: bool,
+    ) -> None:
+        super().__init__(id="main")
+        self.store = store
+        self.poller = poller
+        self.client = client
+        self.clock = clock
+        self.details = details
+        self._platform = platform
+        self._profile_name = profile_name
+        self._token_margin = token_margin
+        self._flags = (demo, read_only, wall)
+        self.site_scope: str | None = None
+        self.devices_view: TableView[Device] = device_view(
+            store.devices, alert_count=self._alert_count, clock=clock
+        )
+        self.alerts_view: TableView[Alert] = TableView(
+            ALERT_COLUMNS,
+            key=lambda a: a.alert_uid,
+            source=store.alerts,
+            tie_key=_alert_tie,
+            sort="priority",
+            clock=clock,
+        )
+        self._loading: dict[Resource, tuple[int, int | None]] = {}
+        self._synced: set[Resource] = set()
+        self._states: dict[Resource, FreshnessState] = {}
+        self._minute = int(clock.time() // 60)
+
+    def _alert_count(self, device_uid: str) -> int:
+        return len(self.store.alert_uids_for_device(device_uid))
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        demo, read_only, wall = self._flags
+        yield HeaderBar(
+            self.clock,
+            platform=self._platform,
+            profile=self._profile_name,
+            demo=demo,
+            read_only=read_only,
+            wall=wall,
+            id="header",
+        )
+        with Horizontal(id="body"):
+            with Vertical(id="sites-pane", classes="pane"):
+                yield SiteTree(id="sites")
+            with Vertical(id="tables"):
+                with Vertical(id="devices-pane", classes="pane"):
+                    yield VirtualTable(
+                        self.devices_view, clock=self.clock, empty_text="Loading devices…", id="devices"
+                    )
+                with Vertical(id="alerts-pane", classes="pane"):
+                    yield VirtualTable(
+                        self.alerts_view,
+                        clock=self.clock,
+                        empty_text="Loading alerts…",
+                        is_new=self.store.is_new,
+                        id="alerts",
+                    )
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(SiteTree).set_account(None)
+        self._update_titles()
+        self._tick()
+        self.set_interval(1.0, self._tick, name="gauges")
+        self.query_one("#devices", VirtualTable).focus()
+
+    @property
+    def device_table(self) -> VirtualTable[Device]:
+        return self.query_one("#devices", VirtualTable)
+
+    @property
+    def alert_table(self) -> VirtualTable[Alert]:
+        return self.query_one("#alerts", VirtualTable)
+
+    @property
+    def site_tree(self) -> SiteTree:
+        return self.query_one(SiteTree)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    async def settled(self) -> None:
+        """Return once every message posted to this screen so far has been handled."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.post_message(Settled(done))
+        await done
+
+    def on_settled(self, message: Settled) -> None:
+        if not message.done.done():
+            message.done.set_result(None)
+
+    # ---- focus ----------------------------------------------------------------------------
+
+    def _pane_widget(self, name: str) -> Widget:
+        return self.query_one(f"#{name}")
+
+    def action_focus_pane(self, name: str) -> None:
+        if name == "sites":
+            self.query_one("#sites-pane").add_class("-shown")
+        self._pane_widget(name).focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        focusable = [n for n in PANES if self._pane_widget(n).focusable]
+        if not focusable:
+            return
+        focused = self.focused
+        current = next(
+            (i for i, n in enumerate(focusable) if focused is self._pane_widget(n)), -1
+        )
+        self._pane_widget(focusable[(current + step) % len(focusable)]).focus()
+
+    def action_all_sites(self) -> None:
+        if self.site_scope is not None:
+            self._set_scope(None)
+            self.site_tree.select_site(None)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # On narrow screens the tree shows only while it has the focus.
+        if isinstance(event.widget, SiteTree):
+            self.query_one("#sites-pane").remove_class("-shown")
+
+    # ---- sorting --------------------------------------------------------------------------
+
+    def _focused_table(self) -> VirtualTable:
+        focused = self.focused
+        return focused if isinstance(focused, VirtualTable) else self.device_table
+
+    def action_sort_next(self) -> None:
+        """Sort the focused table by its next shown column (the cursor keeps its row)."""
+        table = self._focused_table()
+        shown = [p.column.key for p in layout_columns(table.view.columns, table.size.width)]
+        if not shown:
+            return
+        current = table.view.sort_column
+        following = shown[(shown.index(current) + 1) % len(shown)] if current in shown else shown[0]
+        table.action_sort_by(following)
+
+    def action_sort_reverse(self) -> None:
+        self._focused_table().action_toggle_sort_direction()
+
+    # ---- scope ----------------------------------------------------------------------------
+
+    def on_site_selected(self, message: SiteSelected) -> None:
+        self._set_scope(message.site_uid)
+        if self.has_class("-narrow"):
+            self.device_table.focus()
+
+    def _set_scope(self, site_uid: str | None) -> None:
+        self.site_scope = site_uid
+        if site_uid is None:
+            self.devices_view.set_scope(None)
+            self.alerts_view.set_scope(None)
+        else:
+            self.devices_view.set_scope(lambda d: d.site_uid == site_uid)
+            self.alerts_view.set_scope(lambda a: a.site_uid == site_uid)
+        self.device_table.refresh_view()
+        self.alert_table.refresh_view()
+        self._update_empty_texts()
+        self._update_titles()
+
+    def _update_empty_texts(self) -> None:
+        where = " in this site" if self.site_scope is not None else ""
+        if Resource.DEVICES in self._synced:
+            self.device_table.empty_text = f"No devices{where}."
+        if Resource.ALERTS in self._synced:
+            self.alert_table.empty_text = f"No open alerts{where}."
+
+    def _scope_name(self) -> str:
+        if self.site_scope is None:
+            return "All sites"
+        site = self.store.sites.get(self.site_scope)
+        return clean_line(site.name if site and site.name else self.site_scope, 40)
+
+    def _update_titles(self) -> None:
+        scope = self._scope_name()
+        devices = self.devices_view
+        shown = count(len(devices))
+        progress = self._loading.get(Resource.DEVICES)
+        device_title = f"Devices · {scope} · {shown}"
+        if self.site_scope is not None:
+            device_title += f" of {count(devices.total)}"
+        if progress is not None:
+            loaded, total = progress
+            device_title += f" · loading {count(loaded)}/{count(total)}" if total else " · loading…"
+        elif Resource.DEVICES not in self._synced:
+            device_title += " · loading…"
+        self.query_one("#devices-pane").border_title = device_title
+        alerts = self.alerts_view
+        alert_title = f"Open alerts · {scope} · {count(len(alerts))}"
+        if Resource.ALERTS not in self._synced:
+            alert_title += " · loading…"
+        new = len(self.store.new_alert_uids)
+        if new:
+            alert_title += f" · {count(new)} new"
+        self.query_one("#alerts-pane").border_title = alert_title
+        sites_title = "Sites"
+        if Resource.SITES not in self._synced:
+            sites_title += " · loading…"
+        else:
+            sites_title += f" · {count(len(self.store.sites))}"
+        self.query_one("#sites-pane").border_title = sites_title
+
+    # ---- data -----------------------------------------------------------------------------
+
+    def _site_summary(self, uid: str, counts: Counts | None = None) -> SiteSummary | None:
+        site = self.store.sites.get(uid)
+        if site is None:
+            return None
+        c = counts if counts is not None else self.store.site_counts(uid)
+        return SiteSummary(
+            uid=uid,
+            name=site.name or uid,
+            devices=c.devices,
+            offline=c.offline,
+            alerts=c.open_alerts,
+            top_rank=c.top_priority_rank,
+            deleted=site.is_deleted_devices,
+        )
+
+    def _all_summaries(self) -> Iterable[SiteSummary]:
+        for uid in self.store.sites:
+            summary = self._site_summary(uid)
+            if summary is not None:
+                yield summary
+
+    def on_sites_updated(self, message: SitesUpdated) -> None:
+        self.site_tree.set_sites(self._all_summaries())
+        self._update_titles()
+
+    def on_counts_updated(self, message: CountsUpdated) -> None:
+        summaries = [
+            s for uid, c in message.sites.items() if (s := self._site_summary(uid, c)) is not None
+        ]
+        self.site_tree.update_sites(summaries)
+
+    def on_devices_updated(self, message: DevicesUpdated) -> None:
+        changed: list[str] = []
+        removed: list[str] = []
+        for event in message.events:
+            if isinstance(event, DeviceAdded):
+                changed.append(event.device.uid)
+            elif isinstance(event, DeviceChanged):
+                changed.append(event.new.uid)
+            elif isinstance(event, DeviceRemoved):
+                removed.append(event.device.uid)
+        self.devices_view.refresh(changed_keys=changed, removed_keys=removed)
+        self.device_table.refresh_view()
+        self._update_titles()
+        self._refresh_detail(device_uids=set(changed) | set(removed))
+
+    def on_alerts_updated(self, message: AlertsUpdated) -> None:
+        changed: list[str] = []
+        removed: list[str] = []
+        devices: set[str] = set()
+        fresh_critical: list[Alert] = []
+        for event in message.events:
+            if isinstance(event, AlertOpened):
+                changed.append(event.alert.alert_uid)
+                if event.alert.device_uid:
+                    devices.add(event.alert.device_uid)
+                if event.is_new and event.alert.priority_rank <= 1:
+                    fresh_critical.append(event.alert)
+            elif isinstance(event, AlertChanged):
+                changed.append(event.new.alert_uid)
+                devices.update(u for u in (event.old.device_uid, event.new.device_uid) if u)
+            elif isinstance(event, AlertResolved):
+                removed.append(event.alert_uid)
+                if event.alert.device_uid:
+                    devices.add(event.alert.device_uid)
+            elif isinstance(event, NewMarksCleared):
+                changed.extend(u for u in event.alert_uids if u in self.store.alerts)
+        self.alerts_view.refresh(changed_keys=changed, removed_keys=removed)
+        self.alert_table.refresh_view()
+        if devices:
+            # The Alerts column (count and order) of these devices moved.
+            self.devices_view.refresh(changed_keys=[u for u in devices if u in self.store.devices])
+            self.device_table.refresh_view()
+        self._update_titles()
+        self._notify_alerts(fresh_critical)
+        self._refresh_detail(device_uids=devices)
+
+    def _notify_alerts(self, alerts: list[Alert]) -> None:
+        if not alerts:
+            return
+        if len(alerts) == 1:
+            a = alerts[0]
+            text = (
+                f"{clean_line(a.priority, 20)}: {clean_line(a.context.label, 40)} on "
+                f"{clean_line(a.device_name or '?', 60)}"
+            )
+        else:
+            text = f"{len(alerts)} new critical/high alerts"
+        self.app.notify(text, title="New alert", severity="warning", markup=False)
+
+    def _refresh_detail(self, *, device_uids: set[str]) -> None:
+        screen = self.app.screen
+        if isinstance(screen, DeviceDetailScreen) and screen.device.uid in device_uids:
+            screen.refresh_device()
+
+    def on_account_info_updated(self, message: AccountInfoUpdated) -> None:
+        if message.account is not None:
+            name = message.account.name
+            self.query_one(HeaderBar).set_account(name)
+            self.site_tree.set_account(name)
+
+    def on_sync_updated(self, message: SyncUpdated) -> None:
+        kind = message.kind
+        if message.phase == "progress":
+            self._loading[kind] = (message.loaded, message.total)
+        elif message.phase in ("completed", "aborted"):
+            self._loading.pop(kind, None)
+            if message.phase == "completed":
+                self._synced.add(kind)
+                self._update_empty_texts()
+        self._update_titles()
+        self._show_freshness()
+
+    def on_freshness_updated(self, message: FreshnessUpdated) -> None:
+        fresh = message.freshness
+        state = fresh.state(self.clock.now())
+        before = self._states.get(fresh.kind)
+        self._states[fresh.kind] = state
+        if state is FreshnessState.FAILING and before is not FreshnessState.FAILING:
+            self.app.notify(
+                f"{fresh.kind.value} poll failed: {clean_line(fresh.last_error, 200)}",
+                title="Poll failed",
+                severity="error",
+                markup=False,
+            )
+        elif before is FreshnessState.FAILING and state is FreshnessState.FRESH:
+            self.app.notify(f"{fresh.kind.value} poll recovered.", markup=False, timeout=3)
+        self._show_gauges()
+
+    # ---- gauges ---------------------------------------------------------------------------
+
+    def _resource_status(self, fresh: Freshness) -> ResourceStatus:
+        now = self.clock.now()
+        state = fresh.state(now)
+        loading = self._loading.get(fresh.kind)
+        return ResourceStatus(
+            name=fresh.kind.value,
+            age=fresh.age(now),
+            stale=state is FreshnessState.STALE,
+            error=fresh.last_error if state is FreshnessState.FAILING else None,
+            loading=fresh.in_progress and fresh.kind not in self._synced,
+            loaded=loading[0] if loading else fresh.loaded,
+            total=loading[1] if loading else fresh.total,
+        )
+
+    def _show_freshness(self) -> None:
+        statuses = [
+            self._resource_status(self.poller.freshness_of(kind))
+            for kind in FRESHNESS_KINDS
+            if kind in self.poller.freshness
+        ]
+        self.status_bar.show_freshness(statuses)
+
+    def _tick(self) -> None:
+        self._show_gauges()
+        minute = int(self.clock.time() // 60)
+        if minute != self._minute:
+            # Relative times ("5 min ago") move on: repaint the visible rows once a minute.
+            self._minute = minute
+            self.device_table.refresh()
+            self.alert_table.refresh()
+
+    def _show_gauges(self) -> None:
+        """Token, budget and freshness gauges from the current state (cheap; no repaint
+        unless a text changed)."""
+        bar = self.status_bar
+        client = self.client
+        self.query_one(ClockLabel).tick()
+        bar.show_token(
+            client.token_expires_at,
+            client.token_fetched_at,
+            self.clock.now(),
+            margin=self._token_margin,
+            refreshing=bool(getattr(client, "token_refreshing", False)),
+        )
+        bar.show_budget(client.budget.snapshot())
+        self._show_freshness()
+
+    # ---- details --------------------------------------------------------------------------
+
+    @on(VirtualTable.Selected, "#devices")
+    def _open_device(self, message: VirtualTable.Selected) -> None:
+        device = self.store.devices.get(message.key)
+        if device is not None:
+            self.app.push_screen(DeviceDetailScreen(self.details, device))
+
+    @on(VirtualTable.Selected, "#alerts")
+    def _open_alert(self, message: VirtualTable.Selected) -> None:
+        alert = self.store.alerts.get(message.key)
+        if alert is not None:
+            self.app.push_screen(AlertDetailScreen(self.details, alert))
+
+    def scope_text(self) -> Text:
+        return Text(self._scope_name())

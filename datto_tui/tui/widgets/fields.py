@@ -1,0 +1,70 @@
+"""A titled panel of ``label  value`` lines, used by the detail screens.
+
+Values are untrusted: a ``str`` is neutralised with ``clean_block`` (multi-line values keep their
+line breaks, indented under the value column) and rendered as plain ``Text``, never as markup.
+A ``Text`` value is taken as already safe (built by our own code from cleaned parts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from datto_tui.text import clean_block
+
+Field = tuple[str, "str | Text | None"]
+
+LABEL_WIDTH = 16
+EMPTY = "—"
+
+
+def render_fields(fields: Iterable[Field], *, label_width: int = LABEL_WIDTH) -> Table:
+    """A two-column grid: labels (dim, fixed width), values wrapping in their own column.
+
+    Every cell is a ``Text``: nothing is parsed as markup.
+    """
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(width=label_width, no_wrap=True, style="dim")
+    grid.add_column(ratio=1, overflow="fold")
+    for label, value in fields:
+        if value is None or (isinstance(value, str) and value == ""):
+            cell = Text(EMPTY, "dim")
+        elif isinstance(value, Text):
+            cell = value
+        else:
+            cell = Text(clean_block(value, 4_000))
+        grid.add_row(Text(label), cell)
+    return grid
+
+
+class FieldsPanel(Static):
+    """A bordered section with a title and aligned fields."""
+
+    DEFAULT_CSS = """
+    FieldsPanel { height: auto; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field] = (),
+        *,
+        id: str | None = None,
+        classes: str = "",
+        label_width: int = LABEL_WIDTH,
+    ) -> None:
+        super().__init__(
+            render_fields(fields, label_width=label_width), id=id, classes=f"panel {classes}"
+        )
+        self.border_title = title
+        self._label_width = label_width
+
+    def set_fields(self, fields: Sequence[Field]) -> None:
+        self.update(render_fields(fields, label_width=self._label_width))
+
+    def set_text(self, text: Text) -> None:
+        """Replace the fields with free text (lists of alerts, notes)."""
+        self.update(text)

@@ -1,0 +1,1 @@
+"""Tests of the big-table stack: the filter language, TableView and VirtualTable."""
