@@ -7,7 +7,8 @@ it never has to diff anything itself.
 
 Ordering within one list: item events (alerts, devices, sites) first, in the order the items were
 applied, then :class:`SiteCountsChanged` (one per site whose counts moved), :class:`TotalsChanged`,
-then :class:`SyncProgress` / :class:`SyncCompleted` / :class:`SyncAborted`.
+then the sync bookkeeping (:class:`SyncStarted`, :class:`SyncProgress`, :class:`SyncCompleted`,
+:class:`SyncAborted`).
 
 A device whose ``online`` flag flipped yields :class:`DeviceChanged` *and then*
 :class:`DeviceWentOffline` or :class:`DeviceCameOnline`: tables listen to the first, notifiers to
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from datto_tui.api.models import PRIORITIES, Account, Alert, Device, RequestRate, Site
 
@@ -44,13 +45,13 @@ SYNC_KINDS: frozenset[Resource] = frozenset({Resource.SITES, Resource.DEVICES, R
 RANKS = len(PRIORITIES) + 1
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     """Device and open-alert counts of one site (or of the whole account, for totals).
 
     ``alerts_by_rank[r]`` counts open alerts whose :func:`~datto_tui.api.models.priority_rank` is
     ``r`` (0 Critical ... 5 Unknown, 6 unrecognised). ``online``/``offline`` leave out devices
-    whose state is unknown (``online is None``).
+    whose state is unknown (``online is None``). An immutable value (a named tuple, because the
+    store builds one per touched site per page, and tuples are several times cheaper to make).
     """
 
     devices: int = 0

@@ -10,8 +10,9 @@ Grammar (case-insensitive, whitespace separates terms, every term must match —
     !site:acme      inverted column term (``site:!acme`` means the same)
     site:"a b"      quoted column value
     online:no       boolean columns accept yes/no, true/false, on/off, 1/0 (and their own texts)
-    prio:>=high     ranked columns (priority) compare by rank: at or above "high"; also > < <= =
-    alerts:>0       numeric columns compare numbers: > >= < <= =
+    prio:>=high     ranked columns (priority) compare by rank: at or above "high"; also
+                    > < <= = != (a unique prefix names a level: prio:>=mod)
+    alerts:>0       numeric columns compare numbers: > >= < <= = != (blank counts as 0)
 
 A term that cannot be understood (unknown column, a bad boolean, an unknown priority, a
 comparison on a text column) never raises: it is reported in :attr:`Query.error` as

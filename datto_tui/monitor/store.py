@@ -132,7 +132,7 @@ class _Pending:
 class _Batch:
     """The events and touched counters of one store operation."""
 
-    __slots__ = ("changed", "events", "kind", "tail", "totals_touched", "touched")
+    __slots__ = ("events", "kind", "tail", "totals_touched", "touched")
 
     def __init__(self, kind: Resource) -> None:
         self.kind = kind
@@ -140,7 +140,6 @@ class _Batch:
         self.tail: list[ChangeEvent] = []
         self.touched: dict[str, None] = {}  # an ordered set: events come in a stable order
         self.totals_touched = False
-        self.changed: set[Resource] = set()
 
 
 class Store:
@@ -460,7 +459,6 @@ class Store:
         self.account = account
         batch = _Batch(Resource.ACCOUNT)
         batch.events.append(AccountUpdated(account))
-        batch.changed.add(Resource.ACCOUNT)
         return self._finish(batch, counts=False)
 
     def set_request_rate(self, rate: RequestRate) -> list[ChangeEvent]:
@@ -469,7 +467,6 @@ class Store:
         self.request_rate = rate
         batch = _Batch(Resource.REQUEST_RATE)
         batch.events.append(RequestRateUpdated(rate))
-        batch.changed.add(Resource.REQUEST_RATE)
         return self._finish(batch, counts=False)
 
     # ------------------------------------------------------------------------------------------
@@ -480,6 +477,9 @@ class Store:
 
     def _finish(self, batch: _Batch, *, counts: bool = True) -> list[ChangeEvent]:
         events = batch.events
+        if events:
+            # Only records of the batch's own collection produce events up to here.
+            self._versions[batch.kind] += 1
         if counts:
             published = self._counts
             for site_key in batch.touched:
@@ -498,8 +498,6 @@ class Store:
                 if totals != self._totals:
                     self._totals = totals
                     events.append(TotalsChanged(totals))
-        for kind in batch.changed:
-            self._versions[kind] += 1
         if batch.kind in self._synced and events:
             now = self._clock.now()
             self._recent.extend(
@@ -542,13 +540,11 @@ class Store:
                 batch.events.append(DeviceWentOffline(device))
             elif old.online is False and device.online is True:
                 batch.events.append(DeviceCameOnline(device))
-        batch.changed.add(Resource.DEVICES)
 
     def _drop_device(self, batch: _Batch, uid: str) -> None:
         old = self._devices.pop(uid)
         self._count_device(batch, old, -1)
         batch.events.append(DeviceRemoved(old))
-        batch.changed.add(Resource.DEVICES)
 
     def _count_device(self, batch: _Batch, device: Device, sign: int) -> None:
         """Add (sign 1) or take away (-1) a device's share of the indexes and counts."""
@@ -610,7 +606,6 @@ class Store:
                 self._count_alert(batch, old, -1)
                 self._count_alert(batch, alert, 1)
             batch.events.append(AlertChanged(old, alert))
-        batch.changed.add(Resource.ALERTS)
 
     def _drop_alert(self, batch: _Batch, uid: str, *, local: bool) -> None:
         old = self._alerts.pop(uid)
@@ -625,7 +620,6 @@ class Store:
                     self._tombstones.popitem(last=False)
             self._forget_alert(uid)
         batch.events.append(AlertResolved(uid, old, local=local))
-        batch.changed.add(Resource.ALERTS)
 
     def _forget_alert(self, uid: str) -> None:
         self._first_seen.pop(uid, None)
@@ -668,13 +662,11 @@ class Store:
                 return
             self._sites[site.uid] = site
             batch.events.append(SiteChanged(old, site))
-        batch.changed.add(Resource.SITES)
 
     def _drop_site(self, batch: _Batch, uid: str) -> None:
         # Its devices stay until a device sync removes them: sites and devices sync apart.
         old = self._sites.pop(uid)
         batch.events.append(SiteRemoved(old))
-        batch.changed.add(Resource.SITES)
 
 
 def _index(index: dict[str, set[str]], key: str, uid: str, sign: int) -> None:

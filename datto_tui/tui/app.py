@@ -48,8 +48,8 @@ class DattoApp(App[int]):
     (``app.refresh``, ``devices.focus``, ...) that the profile's ``keys`` table can remap.
     """
 
-    CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss", "styles/screens.tcss"]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    CSS_PATH = ["styles/app.tcss", "styles/screens.tcss"]  # noqa: RUF012 (Textual's type)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
         (100, "-medium"),
         (160, "-wide"),
@@ -151,8 +151,14 @@ class DattoApp(App[int]):
             return
         self._problem = message.error
         self.poller.pause()  # bad credentials: stop knocking until the user retries
+        self.clear_notifications()  # the poll failures it caused say the same, less clearly
         screen = ProblemScreen(message.error, profile=self.profile.name, platform=self.platform)
         self.push_screen(screen, self._after_problem)
+
+    @property
+    def has_problem(self) -> bool:
+        """True while the problem screen is up (poll failure toasts are then redundant)."""
+        return self._problem is not None
 
     def _after_problem(self, result: str | None) -> None:
         self._problem = None

@@ -27,9 +27,11 @@ def short_duration(seconds: float) -> str:
 
 
 def ago(seconds: float) -> str:
-    """``12 s ago``; ``just now`` under a second."""
+    """``12 s ago``, ``3 min ago``, ``2 h 5 min ago``; ``just now`` under a second."""
     if seconds < 1:
         return "just now"
+    if 60 <= seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
     return f"{short_duration(seconds)} ago"
 
 

@@ -83,7 +83,7 @@ class AccountInfoUpdated(Message):
 class ProblemFound(Message):
     """A problem the dashboard cannot work around (bad credentials, unusable settings)."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: BaseException) -> None:
         super().__init__()
         self.error = error
 

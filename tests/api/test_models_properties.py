@@ -129,7 +129,7 @@ def test_every_model_accepts_any_json_value(value: Any) -> None:
             to_api()
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=record_of(DEVICE_KEYS))
 def test_devices_with_odd_fields_never_crash_and_round_trip(data: dict[str, Any]) -> None:
     device = Device.from_api(data)
@@ -147,7 +147,7 @@ def test_devices_with_odd_fields_never_crash_and_round_trip(data: dict[str, Any]
         assert f"={value}" not in shown or MASK.startswith(value)
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=record_of(ALERT_KEYS))
 def test_alerts_with_odd_fields_never_crash(data: dict[str, Any]) -> None:
     alert = Alert.from_api(data)

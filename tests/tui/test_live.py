@@ -105,7 +105,7 @@ async def test_a_device_going_offline_updates_its_row_and_its_site() -> None:
         name = (device.hostname or "")[:12]
         row = next(line for line in screen_text(rig.app).splitlines() if name in line)
         assert "offline" in row
-        label = next(n.label.plain for n in tree.root.children if n.data == site_uid)
+        label = tree.label_of(site_uid)
         assert f"▼{offline_before + 1}" in label
 
 

@@ -108,4 +108,6 @@ def test_auth_error(snap_compare: SnapCompare) -> None:
 def test_hostile_names(snap_compare: SnapCompare) -> None:
     """The hostile fake: markup, escapes and huge values render as inert text."""
     rig = make_rig(hostile=True)
+    world = rig.service.world
+    world.set_hostname(world.device_list[0].uid, "[/]\x1b]0;pwned\x07[bold]X")
     assert snap_compare(rig.app, terminal_size=(160, 45), run_before=ready(rig))

@@ -32,6 +32,7 @@ def test_short_duration_and_ago() -> None:
     assert short_duration(2 * 86400 + 3600) == "2 d 1 h"
     assert ago(0.2) == "just now"
     assert ago(12) == "12 s ago"
+    assert ago(200) == "3 min ago"
 
 
 def test_countdown_is_humanized() -> None:
@@ -95,12 +96,17 @@ def test_budget_gauges() -> None:
 def test_freshness_states() -> None:
     assert freshness_text(ResourceStatus("alerts", age=12)) == ("alerts 12 s ago", "-ok")
     assert freshness_text(ResourceStatus("alerts", age=200, stale=True)) == (
-        "alerts 3 min 20 s ago (stale)",
+        "alerts 3 min ago (stale)",
         "-stale",
     )
     failing = freshness_text(ResourceStatus("alerts", age=70, error="Server error 500\x1b]0;x\x07"))
     assert failing[1] == "-failing"
     assert "\x1b" not in failing[0] and failing[0].startswith("alerts failing: Server error 500")
+    message = "The service failed to answer GET /x (500 Internal Server Error) (details)."
+    assert freshness_text(ResourceStatus("alerts", error=message)) == (
+        "alerts failing: 500 Internal Server Error",
+        "-failing",
+    )
     loading = ResourceStatus("devices", loading=True, loaded=1250, total=2500)
     assert freshness_text(loading) == ("devices 1,250/2,500", "-loading")
     assert freshness_text(ResourceStatus("sites")) == ("sites …", "-idle")

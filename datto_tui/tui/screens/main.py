@@ -8,8 +8,9 @@ once a second updates only the gauges (token countdown, budget, freshness ages).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -40,14 +41,15 @@ from datto_tui.monitor.store import Store
 from datto_tui.monitor.view import ALERT_COLUMNS, TableView, device_view
 from datto_tui.text import clean_line
 from datto_tui.tui.fmt import count
+from datto_tui.tui.memory import freeze_long_lived
 from datto_tui.tui.messages import (
     AccountInfoUpdated,
     AlertsUpdated,
     CountsUpdated,
     DevicesUpdated,
     FreshnessUpdated,
-    SitesUpdated,
     SiteSelected,
+    SitesUpdated,
     SyncUpdated,
 )
 from datto_tui.tui.screens.alert_detail import AlertDetailScreen
@@ -62,6 +64,8 @@ if TYPE_CHECKING:
     from datto_tui.api.client import DattoClient
 
 PANES = ("sites", "devices", "alerts")
+#: Seconds between applications of device and count changes while many arrive (a load).
+FLUSH_INTERVAL = 0.2
 FRESHNESS_KINDS = (Resource.ALERTS, Resource.DEVICES, Resource.SITES)
 
 
@@ -133,6 +137,12 @@ class MainScreen(Screen[None]):
         self._synced: set[Resource] = set()
         self._states: dict[Resource, FreshnessState] = {}
         self._minute = int(clock.time() // 60)
+        self._pending_changed: set[str] = set()
+        self._pending_removed: set[str] = set()
+        self._pending_alert_devices: set[str] = set()
+        self._pending_counts: dict[str, Counts] = {}
+        self._flush_pending = False
+        self._last_flush = 0.0
 
     def _alert_count(self, device_uid: str) -> int:
         return len(self.store.alert_uids_for_device(device_uid))
@@ -178,11 +188,13 @@ class MainScreen(Screen[None]):
 
     @property
     def device_table(self) -> VirtualTable[Device]:
-        return self.query_one("#devices", VirtualTable)
+        table: VirtualTable[Device] = self.query_one("#devices", VirtualTable)
+        return table
 
     @property
     def alert_table(self) -> VirtualTable[Alert]:
-        return self.query_one("#alerts", VirtualTable)
+        table: VirtualTable[Alert] = self.query_one("#alerts", VirtualTable)
+        return table
 
     @property
     def site_tree(self) -> SiteTree:
@@ -199,6 +211,7 @@ class MainScreen(Screen[None]):
         await done
 
     def on_settled(self, message: Settled) -> None:
+        self._flush()  # everything posted before the marker is rendered, not just queued
         if not message.done.done():
             message.done.set_result(None)
 
@@ -234,9 +247,11 @@ class MainScreen(Screen[None]):
 
     # ---- sorting --------------------------------------------------------------------------
 
-    def _focused_table(self) -> VirtualTable:
+    def _focused_table(self) -> VirtualTable[Any]:
         focused = self.focused
-        return focused if isinstance(focused, VirtualTable) else self.device_table
+        if isinstance(focused, VirtualTable):
+            return focused
+        return self.device_table
 
     def action_sort_next(self) -> None:
         """Sort the focused table by its next shown column (the cursor keeps its row)."""
@@ -297,7 +312,8 @@ class MainScreen(Screen[None]):
             device_title += f" · loading {count(loaded)}/{count(total)}" if total else " · loading…"
         elif Resource.DEVICES not in self._synced:
             device_title += " · loading…"
-        self.query_one("#devices-pane").border_title = device_title
+        device_title += self._mark_freshness("#devices-pane", Resource.DEVICES)
+        self._set_title("#devices-pane", device_title)
         alerts = self.alerts_view
         alert_title = f"Open alerts · {scope} · {count(len(alerts))}"
         if Resource.ALERTS not in self._synced:
@@ -305,13 +321,33 @@ class MainScreen(Screen[None]):
         new = len(self.store.new_alert_uids)
         if new:
             alert_title += f" · {count(new)} new"
-        self.query_one("#alerts-pane").border_title = alert_title
+        alert_title += self._mark_freshness("#alerts-pane", Resource.ALERTS)
+        self._set_title("#alerts-pane", alert_title)
         sites_title = "Sites"
         if Resource.SITES not in self._synced:
             sites_title += " · loading…"
         else:
             sites_title += f" · {count(len(self.store.sites))}"
-        self.query_one("#sites-pane").border_title = sites_title
+        self._set_title("#sites-pane", sites_title)
+
+    def _set_title(self, pane_id: str, title: str) -> None:
+        pane = self.query_one(pane_id)
+        if pane.border_title != title:  # avoid a repaint every tick
+            pane.border_title = title
+
+    def _mark_freshness(self, pane_id: str, kind: Resource) -> str:
+        """Flag a pane whose data is stale or failing (class for colour, words for the title)."""
+        if kind not in self.poller.freshness:
+            return ""
+        state = self.poller.freshness_of(kind).state(self.clock.now())
+        pane = self.query_one(pane_id)
+        pane.set_class(state is FreshnessState.STALE, "-stale")
+        pane.set_class(state is FreshnessState.FAILING, "-failing")
+        if state is FreshnessState.FAILING:
+            return " · update failing"
+        if state is FreshnessState.STALE:
+            return " · stale"
+        return ""
 
     # ---- data -----------------------------------------------------------------------------
 
@@ -341,25 +377,20 @@ class MainScreen(Screen[None]):
         self._update_titles()
 
     def on_counts_updated(self, message: CountsUpdated) -> None:
-        summaries = [
-            s for uid, c in message.sites.items() if (s := self._site_summary(uid, c)) is not None
-        ]
-        self.site_tree.update_sites(summaries)
+        self._pending_counts.update(message.sites)
+        self._schedule_flush()
 
     def on_devices_updated(self, message: DevicesUpdated) -> None:
-        changed: list[str] = []
-        removed: list[str] = []
+        changed, removed = self._pending_changed, self._pending_removed
         for event in message.events:
-            if isinstance(event, DeviceAdded):
-                changed.append(event.device.uid)
-            elif isinstance(event, DeviceChanged):
-                changed.append(event.new.uid)
+            if isinstance(event, DeviceAdded | DeviceChanged):
+                uid = event.device.uid if isinstance(event, DeviceAdded) else event.new.uid
+                changed.add(uid)
+                removed.discard(uid)
             elif isinstance(event, DeviceRemoved):
-                removed.append(event.device.uid)
-        self.devices_view.refresh(changed_keys=changed, removed_keys=removed)
-        self.device_table.refresh_view()
-        self._update_titles()
-        self._refresh_detail(device_uids=set(changed) | set(removed))
+                removed.add(event.device.uid)
+                changed.discard(event.device.uid)
+        self._schedule_flush()
 
     def on_alerts_updated(self, message: AlertsUpdated) -> None:
         changed: list[str] = []
@@ -384,13 +415,52 @@ class MainScreen(Screen[None]):
                 changed.extend(u for u in event.alert_uids if u in self.store.alerts)
         self.alerts_view.refresh(changed_keys=changed, removed_keys=removed)
         self.alert_table.refresh_view()
-        if devices:
-            # The Alerts column (count and order) of these devices moved.
-            self.devices_view.refresh(changed_keys=[u for u in devices if u in self.store.devices])
-            self.device_table.refresh_view()
+        # The Alerts column (count and order) of these devices moved.
+        self._pending_changed.update(u for u in devices if u in self.store.devices)
+        self._pending_alert_devices.update(devices)
+        self._schedule_flush()
         self._update_titles()
         self._notify_alerts(fresh_critical)
-        self._refresh_detail(device_uids=devices)
+
+    # ---- coalescing -----------------------------------------------------------------------
+
+    def _schedule_flush(self) -> None:
+        """Apply pending device and count changes soon, at most every FLUSH_INTERVAL.
+
+        A load of 100k devices arrives as 400 pages: merging each into the 100k-row order and
+        repainting would spend the loop on rendering. The first change after a quiet spell
+        is applied right after the messages already queued (leading edge); changes that
+        follow within the interval are applied together when it ends (trailing edge).
+        """
+        if self._flush_pending:
+            return
+        self._flush_pending = True
+        wait = self._last_flush + FLUSH_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self.call_later(self._flush)
+        else:
+            self.set_timer(wait, self._flush, name="flush")
+
+    def _flush(self) -> None:
+        """Apply every pending change: table views by key, tree labels by site uid."""
+        self._flush_pending = False
+        self._last_flush = time.monotonic()
+        changed, removed = self._pending_changed, self._pending_removed
+        touched = changed | removed | self._pending_alert_devices
+        if changed or removed:
+            self._pending_changed, self._pending_removed = set(), set()
+            self.devices_view.refresh(changed_keys=changed, removed_keys=removed)
+            self.device_table.refresh_view()
+        self._pending_alert_devices = set()
+        if self._pending_counts:
+            counts, self._pending_counts = self._pending_counts, {}
+            summaries = [
+                s for uid, c in counts.items() if (s := self._site_summary(uid, c)) is not None
+            ]
+            self.site_tree.update_sites(summaries)
+        self._update_titles()
+        if touched:
+            self._refresh_detail(device_uids=touched)
 
     def _notify_alerts(self, alerts: list[Alert]) -> None:
         if not alerts:
@@ -418,11 +488,16 @@ class MainScreen(Screen[None]):
 
     def on_sync_updated(self, message: SyncUpdated) -> None:
         kind = message.kind
+        first_load = kind is Resource.DEVICES and kind not in self._synced
         if message.phase == "progress":
             self._loading[kind] = (message.loaded, message.total)
+            if first_load:
+                freeze_long_lived()
         elif message.phase in ("completed", "aborted"):
             self._loading.pop(kind, None)
             if message.phase == "completed":
+                if first_load:
+                    freeze_long_lived()
                 self._synced.add(kind)
                 self._update_empty_texts()
         self._update_titles()
@@ -433,7 +508,8 @@ class MainScreen(Screen[None]):
         state = fresh.state(self.clock.now())
         before = self._states.get(fresh.kind)
         self._states[fresh.kind] = state
-        if state is FreshnessState.FAILING and before is not FreshnessState.FAILING:
+        quiet = bool(getattr(self.app, "has_problem", False))
+        if state is FreshnessState.FAILING and before is not FreshnessState.FAILING and not quiet:
             self.app.notify(
                 f"{fresh.kind.value} poll failed: {clean_line(fresh.last_error, 200)}",
                 title="Poll failed",
@@ -443,6 +519,7 @@ class MainScreen(Screen[None]):
         elif before is FreshnessState.FAILING and state is FreshnessState.FRESH:
             self.app.notify(f"{fresh.kind.value} poll recovered.", markup=False, timeout=3)
         self._show_gauges()
+        self._update_titles()
 
     # ---- gauges ---------------------------------------------------------------------------
 
@@ -470,6 +547,7 @@ class MainScreen(Screen[None]):
 
     def _tick(self) -> None:
         self._show_gauges()
+        self._update_titles()  # "stale" arrives with time, not with an event
         minute = int(self.clock.time() // 60)
         if minute != self._minute:
             # Relative times ("5 min ago") move on: repaint the visible rows once a minute.

@@ -42,11 +42,11 @@ def explain(error: BaseException, *, profile: str, platform: str) -> ProblemText
             "Datto RMM refused the credentials",
             message,
             f"Check the API key and secret of profile {profile!r} (platform {platform}):\n"
-            "  • in Datto RMM, Setup > Users > your API user > API: generate keys, copy both;\n"
-            "  • give them to datto-tui (profile settings, DATTO_API_KEY / DATTO_API_SECRET,\n"
-            "    or the profile's secret command), then press r to retry;\n"
-            "  • the platform must match your API URL (e.g. merlot for merlot-api...);\n"
-            "  • `datto-tui doctor` checks the settings step by step.",
+            "• in Datto RMM, Setup > Users > your API user > API: generate keys, copy both;\n"
+            "• give them to datto-tui (profile settings, DATTO_API_KEY / DATTO_API_SECRET, "
+            "or the profile's secret command), then press r to retry;\n"
+            "• the platform must match your API URL (e.g. merlot for merlot-api...);\n"
+            "• `datto-tui doctor` checks the settings step by step.",
         )
     if isinstance(error, ConfigurationError):
         return ProblemText(

@@ -8,6 +8,7 @@ The text functions are pure, so they are tested without an app.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,8 +71,12 @@ class GaugeLabel(Static):
     def show(self, text: str, level: str = "-ok") -> None:
         """Set text and level class; no repaint when nothing changed."""
         if text != self._text:
+            # Same width: repaint only. A layout pass (update's default) reflows the screen
+            # and redraws every scrollbar: most of the idle CPU and terminal bytes.
+            content = Text(text)
+            resize = content.cell_len != Text(self._text).cell_len
             self._text = text
-            self.update(Text(text))
+            self.update(content, layout=resize)
         if level != self._level:
             if self._level:
                 self.remove_class(self._level)
@@ -93,6 +98,7 @@ class TokenState:
 
 
 REFRESHED_SHOWN_FOR = 60.0
+ERROR_LIMIT = 36
 
 
 def token_text(
@@ -184,13 +190,24 @@ class ResourceStatus:
     total: int | None = None
 
 
+_HTTP_STATUS = re.compile(r"\((\d{3} [^()]{1,40})\)")
+
+
+def error_gist(message: str) -> str:
+    """The short form of an error message: its HTTP status when it names one
+    (``500 Internal Server Error``), else its beginning."""
+    found = _HTTP_STATUS.search(message)
+    if found:
+        return clean_line(found.group(1), ERROR_LIMIT)
+    return clean_line(message, ERROR_LIMIT)
+
+
 def freshness_text(status: ResourceStatus) -> tuple[str, str]:
     """``alerts 12 s ago`` (-ok), ``… (stale)`` (-stale), ``failing: reason`` (-failing)."""
     name = status.name
     if status.error is not None:
-        reason = clean_line(status.error, 60)
-        since = f", last ok {ago(status.age)}" if status.age is not None else ""
-        return f"{name} failing: {reason}{since}", "-failing"
+        # The toast carries the whole message; the gauge keeps to the gist.
+        return f"{name} failing: {error_gist(status.error)}", "-failing"
     if status.loading and (status.age is None or status.loaded):
         if status.total:
             return f"{name} {count(status.loaded)}/{count(status.total)}", "-loading"
@@ -225,17 +242,18 @@ class StatusBar(Horizontal):
     # classes, so rules that combine an id with a state class must select by class instead.
 
     def compose(self) -> ComposeResult:
-        yield GaugeLabel("token …", id="gauge-token", classes="gauge gauge-token")
-        yield Static("│", classes="gauge-sep")
-        yield GaugeLabel("reads —", id="gauge-reads", classes="gauge gauge-reads")
-        yield GaugeLabel("writes —", id="gauge-writes", classes="gauge gauge-writes")
-        yield GaugeLabel("acct —", id="gauge-acct", classes="gauge gauge-acct")
-        yield GaugeLabel("", id="gauge-pause", classes="gauge gauge-pause")
-        yield Static("│", classes="gauge-sep")
+        # Most important first: what is stale or failing, then the budget, then the token.
         for name in self.RESOURCES:
             yield GaugeLabel(
                 f"{name} …", id=f"fresh-{name}", classes=f"gauge freshness fresh-{name}"
             )
+        yield Static("│", classes="gauge-sep")
+        yield GaugeLabel("", id="gauge-pause", classes="gauge gauge-pause")
+        yield GaugeLabel("reads —", id="gauge-reads", classes="gauge gauge-reads")
+        yield GaugeLabel("writes —", id="gauge-writes", classes="gauge gauge-writes")
+        yield GaugeLabel("acct —", id="gauge-acct", classes="gauge gauge-acct")
+        yield Static("│", classes="gauge-sep")
+        yield GaugeLabel("token …", id="gauge-token", classes="gauge gauge-token")
 
     def gauge(self, name: str) -> GaugeLabel:
         return self.query_one(f"#{name}", GaugeLabel)

@@ -36,8 +36,11 @@ class ClockLabel(Static):
         """Show the current time; repaint only when the text changed."""
         text = self._clock.now().astimezone().strftime("%H:%M:%S %Z")
         if text != self._shown:
+            # Same width: repaint only (a layout pass would reflow and redraw the screen).
+            content = Text(text)
+            resize = content.cell_len != Text(self._shown).cell_len
             self._shown = text
-            self.update(Text(text))
+            self.update(content, layout=resize)
 
 
 class HeaderBar(Horizontal):

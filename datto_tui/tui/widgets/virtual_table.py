@@ -348,12 +348,15 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._layout_id = 0
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._styles: dict[tuple[str, bool], Style] = {}
+        self._row_style_cache: dict[tuple[object, ...], tuple[Style, Style, Style]] = {}
+        self._cell_style_cache: dict[tuple[Style, str, bool], Style] = {}
         self._header: tuple[tuple[object, ...], Strip] | None = None
         self._painted: dict[int, tuple[object, ...]] = {}
         self._frame_now = self.clock.now()
         self._frame_minute = 0
         self._frame_base = Style()
         self._frame_focus = False
+        self._frame: tuple[int, tuple[PlacedColumn, ...], int] | None = None
         self._seen_version = -1
         self._warming = False
 
@@ -630,6 +633,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         """Theme or CSS changed: rendered lines carry old colours."""
         super().notify_style_update()
         self._styles.clear()
+        self._row_style_cache.clear()
+        self._cell_style_cache.clear()
         self._lines.clear()
         self._header = None
         self._painted.clear()
@@ -712,7 +717,13 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 index = min(self._cursor_index, max(0, count - 1))
             self._cursor_index = index
             self._cursor_key = self._view.key_at(index) if count else None
-        return super().render_lines(crop)
+        width = self.size.width
+        placed = self._columns_for(self.scrollable_content_region.width)
+        self._frame = (width, placed, self.scroll_offset.y)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
 
     def _header_state(self) -> tuple[object, ...]:
         view = self._view
@@ -733,11 +744,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         )
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        placed = self._columns_for(self.scrollable_content_region.width)
+        frame = self._frame
+        if frame is None:  # called outside a frame (tests, tools): read the live values
+            frame = (
+                self.size.width,
+                self._columns_for(self.scrollable_content_region.width),
+                self.scroll_offset.y,
+            )
+        width, placed, top = frame
         if y == 0:
             return self._render_header(placed, width)
-        index = self.scroll_offset.y + y - 1
+        index = top + y - 1
         state = self._line_state(index)
         self._painted[y] = state
         if state[0] == "blank":
@@ -779,6 +796,41 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._header = (state, strip)
         return strip
 
+    def _row_styles(
+        self, odd: bool, marked: bool, row_name: str | None, new: bool, cursor: bool
+    ) -> tuple[Style, Style, Style]:
+        """(row, line, glyph) styles of one kind of row; cached until the theme changes."""
+        cache_key = (odd, marked, row_name, new, cursor, self._frame_base)
+        cached = self._row_style_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        style_of = self._style
+        row = self._frame_base
+        if odd and self.zebra:
+            row = row + style_of("virtual-table--zebra")
+        if marked:
+            row = row + style_of("virtual-table--marked")
+        if row_name in _STYLE_NAMES:
+            row = row + style_of(f"virtual-table--{row_name}", partial=True)
+        if new:
+            row = row + style_of("virtual-table--new", partial=True)
+        line = row + style_of("virtual-table--cursor") if cursor else row
+        glyph = row + style_of("virtual-table--mark-glyph", partial=True)
+        if cursor:
+            glyph = glyph + style_of("virtual-table--cursor")
+        cached = self._row_style_cache[cache_key] = (row, line, glyph)
+        return cached
+
+    def _cell_style(self, row: Style, name: str, cursor: bool) -> Style:
+        cache_key = (row, name, cursor)
+        style = self._cell_style_cache.get(cache_key)
+        if style is None:
+            style = row + self._style(f"virtual-table--{name}", partial=True)
+            if cursor:
+                style = style + self._style("virtual-table--cursor")
+            self._cell_style_cache[cache_key] = style
+        return style
+
     def _render_row(
         self,
         index: int,
@@ -789,48 +841,34 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         view = self._view
         item = view.item_at(index)
         _key, _version, is_cursor, is_marked, is_new, odd = state
-        style_of = self._style
-        row = self._frame_base
-        if odd and self.zebra:
-            row = row + style_of("virtual-table--zebra")
-        if is_marked:
-            row = row + style_of("virtual-table--marked")
-        row_name = view.row_style(item)
-        if row_name in _STYLE_NAMES:
-            row = row + style_of(f"virtual-table--{row_name}", partial=True)
-        if is_new:
-            row = row + style_of("virtual-table--new", partial=True)
-        cursor = style_of("virtual-table--cursor") if is_cursor else None
-        line_style = row if cursor is None else row + cursor
-        glyph_style = row + style_of("virtual-table--mark-glyph", partial=True)
-        if cursor is not None:
-            glyph_style = glyph_style + cursor
+        cursor = bool(is_cursor)
+        row, line_style, glyph_style = self._row_styles(
+            bool(odd), bool(is_marked), view.row_style(item), bool(is_new), cursor
+        )
         now = self._frame_now
-        # Cells sharing a style are joined into one segment: fewer segments, cheaper frames.
+        # Cells sharing the line's style are joined into one segment: fewer segments, cheaper
+        # frames. Each cell is followed by one space.
         segments = [Segment(_MARK_GLYPH if is_marked else " ", glyph_style)]
         run: list[str] = [" "]
-        run_style = line_style
-        used = _GUTTER
         for p in placed:
             col = p.column
-            text = fit_cell(col.text(item, now), p.width, col.align)
-            style = line_style
-            if col.style is not None:
-                name = col.style(item)
-                if name in _STYLE_NAMES:
-                    style = row + style_of(f"virtual-table--{name}", partial=True)
-                    if cursor is not None:
-                        style = style + cursor
-            if style is not run_style:
-                segments.append(Segment("".join(run), run_style))
-                run, run_style = [], style
-            run.append(text)
-            if style is not line_style:
-                segments.append(Segment("".join(run), run_style))
-                run, run_style = [], line_style
-            run.append(" ")
-            used = p.x + p.width + 1
+            text = col.text(item, now)
+            w = p.width
+            if col.align == "left" and text.isascii():
+                n = len(text)
+                text = text + " " * (w - n) if n <= w else text[: w - 1] + "…"
+            else:
+                text = fit_cell(text, w, col.align)
+            style_name = col.style(item) if col.style is not None else None
+            if style_name in _STYLE_NAMES:
+                segments.append(Segment("".join(run), line_style))
+                segments.append(Segment(text, self._cell_style(row, style_name, cursor)))
+                run = [" "]
+            else:
+                run.append(text)
+                run.append(" ")
+        used = placed[-1].x + placed[-1].width + 1 if placed else _GUTTER
         run.append(" " * max(0, width - used))
-        segments.append(Segment("".join(run), run_style))
+        segments.append(Segment("".join(run), line_style))
         # Every cell was fitted to its width, so the length is known without measuring.
         return Strip(segments, max(width, used))
