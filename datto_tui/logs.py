@@ -8,7 +8,9 @@ file ``datto-tui.log`` under ``platformdirs.user_state_dir("datto-tui")`` (5 fil
 written (message, arguments, exception and stack text): the values given to
 :func:`register_secret` (the API secret, UDF values), bearer tokens, ``access_token`` /
 ``refresh_token`` / ``password`` values in JSON, forms and query strings, Basic and Bearer
-``Authorization`` headers, JWTs and ``udfN`` values all become ``***``.
+``Authorization`` headers, JWTs and ``udfN`` values all become ``***``. It also makes control
+characters visible (:func:`datto_tui.text.clean_block`): a hostname quoted in a message cannot
+drive the terminal of someone reading the log with ``tail -f`` or ``less -R``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Final
 
 import platformdirs
 
+from datto_tui.text import clean_block
+
 LOG_FILENAME: Final = "datto-tui.log"
 MAX_BYTES: Final = 1_000_000
 BACKUP_COUNT: Final = 5
@@ -33,6 +37,8 @@ LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
 _LOGGERS: Final = ("datto_tui", "httpx", "httpcore")
 # Values shorter than this are not registered: masking "ab" everywhere would garble the log.
 _MIN_SECRET_LENGTH: Final = 4
+# A record longer than this is cut (a 10k-character hostname quoted many times).
+_MAX_RECORD_LENGTH: Final = 100_000
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -103,22 +109,28 @@ def redact(text: str) -> str:
     return text
 
 
+def _inert(text: str) -> str:
+    """``text`` redacted, with control characters made visible (line breaks kept)."""
+    return clean_block(redact(text), _MAX_RECORD_LENGTH)
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites each record in place so that no secret reaches a handler; never drops one."""
+    """Rewrites each record in place so that no secret and no raw control character reaches a
+    handler; never drops one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not hide the record
             message = f"{record.msg!r} {record.args!r}"
-        record.msg = redact(message)
+        record.msg = _inert(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _inert(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = _inert(record.stack_info)
         return True
 
 

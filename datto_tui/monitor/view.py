@@ -565,6 +565,20 @@ class TableView(Generic[T]):
                 budget -= 1
         return len(pending)
 
+    def warm_column(self, column_key: str, budget: int = 2000) -> int:
+        """Build the lowercase text of one column (what ``column:value`` filters test) for up to
+        ``budget`` rows ahead of the first such filter; like :meth:`warm_search`, meant for small
+        idle steps. Returns how many rows may still lack it (0: done). KeyError if unknown."""
+        if column_key not in self._by_key:
+            raise KeyError(column_key)
+        texts: Sequence[str | None] | None = self._col_texts.get(column_key)
+        if texts is None:
+            texts = self._column_texts(column_key, [])
+        missing = list(compress(range(len(texts)), map(is_, texts, repeat(None))))
+        if missing:
+            self._column_texts(column_key, missing[:budget])
+        return max(0, len(missing) - budget)
+
     # ------------------------------------------------------------------------------------------
     # Changes
 

@@ -19,8 +19,8 @@ def _apply_color(color: str | None) -> None:
     """Honour ``--color`` even if Textual was imported before (its constants are read then)."""
     import os
 
-    if color is None:
-        return
+    if color is None or color == "auto":
+        return  # the terminal's own (and NO_COLOR, when the environment sets it)
     if color == "none":
         os.environ["NO_COLOR"] = "1"
         return
@@ -47,15 +47,21 @@ def run_dashboard(
 ) -> int:
     """Run the dashboard in the terminal until the user quits; returns the exit code.
 
-    ``rotate`` (seconds between views on a wall screen) is kept for the wall mode; ``color``
-    is ``truecolor``/``256``/``16``/``none``/``auto`` (None: the terminal's own).
+    ``wall``: the read-only NOC wall screen (:class:`~datto_tui.tui.wall_app.WallApp`), which
+    rotates its views every ``rotate`` seconds when given; ``color`` is
+    ``truecolor``/``256``/``16``/``none``/``auto`` (None: the terminal's own). SIGTERM, SIGHUP
+    and a terminal that goes away end it with status 0 (:mod:`datto_tui.tui.terminal`).
     """
     _apply_color(color)
     from datto_tui.tui.app import DattoApp
+    from datto_tui.tui.terminal import run_app
 
-    app = DattoApp(
-        client, profile=profile, clock=clock, demo=demo, read_only=read_only, wall=wall
-    )
-    app.rotate = rotate
-    app.run(mouse=not wall)
-    return app.return_code or 0
+    app: DattoApp
+    if wall:
+        from datto_tui.tui.wall_app import WallApp
+
+        app = WallApp(client, profile=profile, clock=clock, demo=demo, rotate=rotate)
+    else:
+        app = DattoApp(client, profile=profile, clock=clock, demo=demo, read_only=read_only)
+    # SIGTERM/SIGHUP and a lost terminal end the app cleanly; the wall captures no mouse.
+    return run_app(app, mouse=not wall)

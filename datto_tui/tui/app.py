@@ -3,16 +3,18 @@
 It owns the live model (:class:`~datto_tui.monitor.store.Store`), the
 :class:`~datto_tui.monitor.poller.Poller` that keeps it current (started in an async worker on
 the app's loop), and the adapter that turns store events into messages for the main screen.
-Screens render; the app handles the global keys (quit, help, refresh) and the problem screen.
+Screens render; the app handles the global keys (quit, help, refresh) and the problem screen;
+the triage actions (resolve, quick jobs, portal, copy, palette, alert toasts) come from its base,
+:class:`~datto_tui.tui.triage.TriageApp`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -21,26 +23,30 @@ from datto_tui.clock import Clock, SystemClock
 from datto_tui.monitor.events import Resource
 from datto_tui.monitor.poller import Poller
 from datto_tui.monitor.store import Store
+from datto_tui.tui import keys
 from datto_tui.tui.adapter import StoreAdapter
+from datto_tui.tui.health_log import HealthLog
 from datto_tui.tui.messages import ProblemFound
 from datto_tui.tui.poll_source import WatchedSource
+from datto_tui.tui.recovery import RetryOnRecovery
 from datto_tui.tui.screens.help import HelpScreen, collect_keys
 from datto_tui.tui.screens.main import MainScreen
 from datto_tui.tui.screens.problem import ProblemScreen
 from datto_tui.tui.source import StoreSource
+from datto_tui.tui.triage import TriageApp
 
 if TYPE_CHECKING:
     from datto_tui.api.client import DattoClient
     from datto_tui.config import Profile
 
-#: Actions that change something at Datto: hidden in read-only and wall modes (none yet).
-MUTATING_ACTIONS: frozenset[str] = frozenset()
+#: Actions that change something at Datto: hidden in read-only and wall modes.
+MUTATING_ACTIONS: frozenset[str] = keys.MUTATING_ACTIONS
 
 #: The resources whose first poll makes the dashboard "ready" (see :meth:`DattoApp.data_ready`).
 READY_RESOURCES = (Resource.SITES, Resource.ALERTS, Resource.DEVICES, Resource.ACCOUNT)
 
 
-class DattoApp(App[int]):
+class DattoApp(TriageApp):
     """The dashboard of one Datto RMM account.
 
     ``clock`` defaults to the client's clock; ``demo`` only changes a badge; ``read_only`` and
@@ -48,8 +54,12 @@ class DattoApp(App[int]):
     (``app.refresh``, ``devices.focus``, ...) that the profile's ``keys`` table can remap.
     """
 
-    CSS_PATH = ["styles/app.tcss", "styles/screens.tcss"]  # noqa: RUF012 (Textual's type)
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "styles/app.tcss",
+        "styles/screens.tcss",
+        "styles/triage.tcss",
+    ]
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared by Textual as an instance attribute)
         (0, "-narrow"),
         (100, "-medium"),
         (160, "-wide"),
@@ -81,7 +91,9 @@ class DattoApp(App[int]):
         self.rotate: float | None = None  # seconds between wall views (wall mode, later)
         self.store = Store(clock=self.clock)
         self.poll_source = WatchedSource(client, self._problem_found)
-        self.poller = Poller(self.poll_source, self.store, clock=self.clock, intervals=profile.polls)
+        self.poller = Poller(
+            self.poll_source, self.store, clock=self.clock, intervals=profile.polls
+        )
         self.details = StoreSource(self.store, client, self.clock)
         self.platform = (
             ("fake service" if demo else None)
@@ -121,6 +133,9 @@ class DattoApp(App[int]):
         if self.profile.theme and self.profile.theme in self.available_themes:
             self.theme = self.profile.theme
         self.store.subscribe(StoreAdapter(self.main_screen.post_message))
+        # The log says when polls recover; a recovery retries the other failing polls at once.
+        self.store.subscribe(HealthLog(self.clock))
+        self.store.subscribe(RetryOnRecovery(self.poller))
         # The first frame (the loading state) goes out before the first poll takes the loop.
         self.call_after_refresh(self.run_poller)
 
@@ -167,12 +182,6 @@ class DattoApp(App[int]):
         self.poller.refresh_now()
 
     # ---- actions --------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only and wall modes remove mutating actions from keys and help."""
-        if action in MUTATING_ACTIONS and self.read_only:
-            return False
-        return True
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -5,7 +5,8 @@ is several hundred milliseconds during which nothing is drawn, and CPython runs 
 the long-lived objects grow by a quarter, so a first load triggers a dozen of them, each longer
 than the last. The records of the first load are long-lived by nature, so they are moved to the
 permanent generation (``gc.freeze``) as they arrive; later collections walk only what came
-after. Young generations are collected first so that little cyclic garbage is frozen with them.
+after. The youngest generation is collected first so that little cyclic garbage is frozen with
+them (a cheap pass: it holds only what was allocated since the last one).
 Only the first load is treated this way: freezing is not repeated for the life of the process.
 """
 
@@ -15,6 +16,6 @@ import gc
 
 
 def freeze_long_lived() -> None:
-    """Collect the young generations, then move every object alive now out of the GC's walk."""
-    gc.collect(1)
+    """Collect the youngest generation, then move every object alive now out of the GC's walk."""
+    gc.collect(0)
     gc.freeze()

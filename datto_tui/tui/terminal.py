@@ -57,8 +57,10 @@ def _terminal_fds() -> list[int]:
 class TerminalGuard:
     """Signals and terminal loss for one app run; see the module docstring.
 
+    ``fds``: the descriptors to watch (default: stdin and stderr when they are terminals);
+    ``detach_fds``: the ones :meth:`detach` points at /dev/null (default: those and 0, 1, 2).
     ``exit_app`` ends the app (default: ``app.exit(return_code=0)``); ``hard_exit`` ends the
-    process (default: flush the logs, ``os._exit(0)``). Tests replace both.
+    process (default: flush the logs, ``os._exit(0)``). Tests replace them.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class TerminalGuard:
         app: App[Any],
         *,
         fds: Sequence[int] | None = None,
+        detach_fds: Sequence[int] | None = None,
         check_interval: float = TTY_CHECK_INTERVAL,
         hard_exit_after: float = HARD_EXIT_AFTER,
         exit_app: Callable[[], None] | None = None,
@@ -73,6 +76,7 @@ class TerminalGuard:
     ) -> None:
         self._app = app
         self._fds = list(_terminal_fds() if fds is None else fds)
+        self._detach_fds = sorted({*self._fds, 0, 1, 2} if detach_fds is None else detach_fds)
         self._interval = check_interval
         self._hard_after = hard_exit_after
         self._exit_app = exit_app or (lambda: app.exit(return_code=0))
@@ -160,7 +164,7 @@ class TerminalGuard:
             log.exception("cannot open %s; the exit may be slow", os.devnull)
             return
         try:
-            for fd in {*self._fds, 0, 1, 2}:
+            for fd in self._detach_fds:
                 with contextlib.suppress(OSError):
                     os.dup2(null, fd)
         finally:

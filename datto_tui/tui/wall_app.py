@@ -48,7 +48,7 @@ class WallApp(DattoApp, inherit_bindings=False):
     """``--wall``: see the module docstring. ``rotate``: seconds per view, or None."""
 
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = False
-    CSS_PATH = [*DattoApp.CSS_PATH, "styles/wall.tcss"]
+    CSS_PATH = [*DattoApp.CSS_PATH, "styles/wall.tcss"]  # noqa: RUF012 (Textual's type)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),

@@ -2,13 +2,15 @@
 
     python -m tests.benchmarks [--quick] [--long] [--only PATTERN] [--out FILE]
 
-Runs every section (about 5-8 minutes on a 2-core machine; ``--quick``: smaller sizes, under a
-minute), prints a table and writes ``bench.json`` (``--out``) in the current directory: a JSON
-list of rows ``{"name", "value", "unit", "baseline", "ratio", "target", "pass", ...}``
-(:mod:`tests.benchmarks.rows`). ``--only PATTERN`` (a regular expression) runs the sections
-whose name or rows match it and keeps the matching rows, e.g. ``--only sync``,
-``--only 'table\\..*100k'``, ``--only app.idle``. ``--long`` measures idle cost over 10 minutes
-instead of one.
+Run it from the repository root. It runs every section (about 5-8 minutes on a 2-core machine;
+``--quick``: smaller sizes, under a minute), prints a table and writes ``bench.json``
+(``--out``) in the current directory: a JSON list of rows ``{"name", "value", "unit",
+"baseline", "ratio", "target", "pass", ...}`` (:mod:`tests.benchmarks.rows`).
+
+``--only PATTERN`` (a regular expression) runs the sections whose name or rows match it and
+keeps the matching rows, e.g. ``--only sync``, ``--only 'table\\..*100k'``, ``--only app.idle``.
+``--long`` measures idle cost over 10 minutes instead of one and adds the wall-screen soak
+(:mod:`~tests.benchmarks.bench_wall`, also run by ``--only wall``).
 
 Values are medians of repeated measurements (``repeats`` in each row); see each section's module
 for its method: :mod:`~tests.benchmarks.bench_sync`, :mod:`~tests.benchmarks.bench_table`,
@@ -29,8 +31,13 @@ from tests.benchmarks.rows import Row, render_table, row, write_json
 from tests.benchmarks.suite import SECTIONS, Options, Section
 
 
-def _selected(section: Section, pattern: re.Pattern[str] | None) -> tuple[bool, bool]:
+def _selected(
+    section: Section, pattern: re.Pattern[str] | None, options: Options
+) -> tuple[bool, bool]:
     """(run the section, keep all of its rows)."""
+    if section.opt_in and not options.long:
+        named = pattern is not None and pattern.search(section.name) is not None
+        return named, named
     if pattern is None or pattern.search(section.name):
         return True, True
     for prefix in section.rows:
@@ -44,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tests.benchmarks", description=__doc__.split("\n", 1)[0]
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke run")
-    parser.add_argument("--long", action="store_true", help="idle cost over 10 minutes")
+    parser.add_argument(
+        "--long", action="store_true", help="idle cost over 10 minutes, and the wall soak"
+    )
     parser.add_argument("--only", metavar="PATTERN", help="sections/rows matching this regex")
     parser.add_argument("--out", metavar="FILE", type=Path, default=Path("bench.json"))
     args = parser.parse_args(argv)
@@ -55,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     started = time.perf_counter()
     for section in SECTIONS:
-        run, keep_all = _selected(section, pattern)
+        run, keep_all = _selected(section, pattern, options)
         if not run:
             continue
         print(f"[{time.perf_counter() - started:6.1f} s] {section.name} ...", file=sys.stderr)

@@ -73,12 +73,18 @@ class StallMonitor:
         return {
             f"{prefix}stall_max_ms": round(max(late) * 1000, 2),
             f"{prefix}stall_cpu_max_ms": round(max(held) * 1000, 2),
+            f"{prefix}stall_cpu_p99_ms": round(_percentile(held, 0.99) * 1000, 2),
             f"{prefix}stalls_over_16ms": sum(1 for x in late if x > 0.016),
             f"{prefix}stalls_over_50ms": sum(1 for x in late if x > 0.050),
             f"{prefix}stalls_cpu_over_50ms": sum(1 for x in held if x > 0.050),
             f"{prefix}stall_total_over_16ms_s": round(sum(x for x in late if x > 0.016), 3),
             f"{prefix}ticks": len(window),
         }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def probe(url: str) -> dict[str, Any]:

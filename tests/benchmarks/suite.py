@@ -5,7 +5,9 @@ Each section is a function returning rows (:mod:`tests.benchmarks.rows`). Sectio
 - ``machine``: a speed yardstick of this machine at the time of the run;
 - ``sync``: :mod:`tests.benchmarks.bench_sync` (requests, client CPU, sync time, store memory);
 - ``table``: :mod:`tests.benchmarks.bench_table` (VirtualTable vs stock DataTable), with targets;
-- ``app.cold_start``, ``app.load``, ``app.idle``: :mod:`tests.benchmarks.bench_app`.
+- ``app.cold_start``, ``app.load``, ``app.idle``: :mod:`tests.benchmarks.bench_app`;
+- ``wall`` (only with ``--long`` or ``--only wall``): :mod:`tests.benchmarks.bench_wall`, the
+  wall screen against the dashboard over minutes of steady state.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Section:
     name: str
     rows: tuple[str, ...]  # name prefixes of the rows it produces
     run: Callable[[Options], list[Row]]
+    opt_in: bool = False  # runs only with --long or when --only names it
 
 
 def machine(options: Options) -> list[Row]:
@@ -61,7 +64,7 @@ def machine(options: Options) -> list[Row]:
 def sync(options: Options) -> list[Row]:
     from tests.benchmarks import bench_sync
 
-    sizes = (1_000, 10_000) if options.quick else (1_000, 10_000, 100_000)
+    sizes = (1_000, 5_000) if options.quick else (1_000, 10_000, 100_000)
     return bench_sync.run(sizes, walks=1 if options.quick else 3)
 
 
@@ -139,21 +142,27 @@ def _size_of(label: str) -> int:
 def app_cold_start(options: Options) -> list[Row]:
     from tests.benchmarks import bench_app
 
-    return bench_app.cold_start(2 if options.quick else 5)
+    return bench_app.cold_start(1 if options.quick else 5)
 
 
 def app_load(options: Options) -> list[Row]:
     from tests.benchmarks import bench_app
 
-    return bench_app.load_100k(5_000 if options.quick else 100_000)
+    return bench_app.load_100k(2_500 if options.quick else 100_000)
 
 
 def app_idle(options: Options) -> list[Row]:
     from tests.benchmarks import bench_app
 
     if options.quick:
-        return bench_app.idle(settle=3.0, seconds=3.0, demo=False)
+        return bench_app.idle(settle=2.0, seconds=3.0, demo=False)
     return bench_app.idle(settle=15.0, seconds=600.0 if options.long else 60.0)
+
+
+def wall(options: Options) -> list[Row]:
+    from tests.benchmarks import bench_wall
+
+    return bench_wall.run(600.0 if options.long else 120.0)
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -167,4 +176,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("app.cold_start", ("app.cold_start",), app_cold_start),
     Section("app.load", ("app.rss", "app.stall", "app.ready"), app_load),
     Section("app.idle", ("app.idle_cpu", "app.bytes_per_min"), app_idle),
+    # The wall screen's own soak (tests/benchmarks/bench_wall.py: 2 min, 10 with --long).
+    Section("wall", ("wall.",), wall, opt_in=True),
 )

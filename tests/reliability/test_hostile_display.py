@@ -11,12 +11,14 @@ terminal's width, and the visible forms (``␛``, ``⏎``, ``[/]`` as text) must
 from __future__ import annotations
 
 import httpx
+from rich.console import Console
 
 from datto_tui.fakeapi.hostile import BIDI_OVERRIDE, OSC_TITLE
 from datto_tui.monitor.events import Resource
 from datto_tui.text import clean_line
 from datto_tui.tui.screens.alert_detail import AlertDetailScreen
 from datto_tui.tui.screens.device_detail import DeviceDetailScreen
+from datto_tui.tui.widgets.fields import LINE_LIMIT, Block, render_fields
 from tests.reliability.hostile_world import ALL_PAYLOADS, hostile_rig
 from tests.reliability.support import (
     ALERTS,
@@ -164,3 +166,25 @@ async def test_a_renamed_device_updates_in_place_and_stays_inert() -> None:
         text = assert_inert_and_whole(rig, "renamed")
         assert "late ␛]0;pwne" in text
         await settle(rig.app)
+
+
+def test_detail_fields_keep_single_lines_single_and_labels_inert() -> None:
+    """A line break in a hostname shows as ⏎ (it cannot fake a second field); diagnostics, a
+    block by nature, keep theirs; a 10k-character value is capped; labels are inert."""
+    console = Console(width=100, record=True, color_system=None)
+    console.print(
+        render_fields(
+            [
+                ("Hostname", "PC1\nSite            Evil Corp"),
+                ("Diagnostics", Block("first line\nsecond line")),
+                (f"key{OSC_TITLE}", "value"),
+                ("Huge", "W" * 10_000),
+            ]
+        )
+    )
+    text = console.export_text()
+    assert "PC1⏎Site            Evil Corp" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Diagnostics      first line" in lines and "second line" in lines
+    assert "key␛]0;pwned�" in text and "\x1b" not in text
+    assert text.count("W") <= LINE_LIMIT

@@ -25,6 +25,7 @@ def test_hostile_main_screen(snap_compare: SnapCompare) -> None:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await rig.app.data_ready()
+        await pilot.pause()
         rig.app.main_screen.device_table.move_cursor(key=planted.device_uids[2])
         await pilot.pause()
 

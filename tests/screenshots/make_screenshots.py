@@ -57,7 +57,6 @@ async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], out: Path
 
 
 async def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
     for name, size, keys in SHOTS:
         path = await shoot(name, size, keys, out)
         print(path)
@@ -69,4 +68,5 @@ if __name__ == "__main__":
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     time.tzset()
+    args.out.mkdir(parents=True, exist_ok=True)
     asyncio.run(main(args.out))

@@ -467,7 +467,7 @@ class Soak:
             hostile=config.hostile,
             resolved_cap=500,
             activity_cap=2_000,
-            log_size=50_000,
+            log_size=5_000,
         )
         self.service = FakeService(fake_config, clock=self.clock)
         self.tokens = AuditedTokenStore(fake_config, self.clock)

@@ -6,6 +6,7 @@ real client through the in-process transport, and helpers to read the screen and
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -15,8 +16,8 @@ from datto_tui.clock import FakeClock
 from datto_tui.config import PollIntervals, Profile
 from datto_tui.demo import DEMO_BASE_URL, demo_service
 from datto_tui.fakeapi import DEMO_API_KEY, DEMO_API_SECRET
-from tests.triage._transition import app_class
 from datto_tui.tui.triage import TriageScreen
+from datto_tui.tui.app import DattoApp
 from tests.tui.support import START, ControlledTransport, Rig, screen_lines, screen_text
 
 __all__ = ["START", "Rig", "make_rig", "screen_lines", "screen_text"]
@@ -36,6 +37,7 @@ def make_rig(
     write_share: float = 0.5,
     auto_advance: bool = False,
     hostile: bool = False,
+    profile_read_only: bool = False,
 ) -> Rig:
     """A deterministic dashboard (see the module docstring)."""
     clock = FakeClock(START, auto_advance=auto_advance)
@@ -53,10 +55,14 @@ def make_rig(
         max_attempts=1,
         write_share=write_share,
     )
-    profile = Profile(name="test", polls=PollIntervals(), keys=keys or {}, bell=bell)
-    app = app_class()(
-        client, profile=profile, clock=clock, demo=True, read_only=read_only, wall=wall
+    profile = Profile(
+        name="test",
+        polls=PollIntervals(),
+        keys=keys or {},
+        bell=bell,
+        read_only=profile_read_only,
     )
+    app = DattoApp(client, profile=profile, clock=clock, demo=True, read_only=read_only, wall=wall)
     return Rig(app, service, clock, transport)
 
 
@@ -69,5 +75,34 @@ def main_of(rig: Rig) -> TriageScreen:
 def writes(rig: Rig, fragment: str = "") -> list[Any]:
     """POST/PUT requests the fake saw (optionally whose path contains ``fragment``)."""
     return [
-        r for r in rig.service.log if r.method in ("POST", "PUT") and fragment in r.path
+        r
+        for r in rig.service.log
+        if r.method in ("POST", "PUT") and r.path.startswith("/api/") and fragment in r.path
     ]
+
+
+async def finish_workers(rig: Rig, group: str, *, step: float = 1.0, limit: float = 900.0) -> None:
+    """Await the app's workers of ``group``, moving the manual clock while they wait on it."""
+    from tests.tui.support import settle
+
+    moved = 0.0
+    while True:
+        running = [w for w in rig.app.workers if w.group == group and not w.is_finished]
+        if not running:
+            break
+        await settle(rig.app)
+        for _ in range(5):  # let in-flight requests (no clock involved) complete
+            await asyncio.sleep(0)
+        running = [w for w in rig.app.workers if w.group == group and not w.is_finished]
+        if not running:
+            break
+        if moved >= limit:
+            raise AssertionError(f"workers of {group!r} still running after {limit} s")
+        rig.clock.advance(step)
+        moved += step
+    await settle(rig.app)
+
+
+def top(rig: Rig) -> str:
+    """The class name of the screen on top (a string: no type narrowing in the tests)."""
+    return type(rig.app.screen).__name__

@@ -51,9 +51,7 @@ async def test_a_new_alert_appears_without_a_key_press() -> None:
     async with rig.app.run_test(size=SIZE, notifications=True) as pilot:
         await rig.app.data_ready()
         main = rig.app.main_screen
-        record = rig.service.world.open_alert(
-            priority="Critical", diagnostics="Disk C: is on fire"
-        )
+        record = rig.service.world.open_alert(priority="Critical", diagnostics="Disk C: is on fire")
         assert record.uid not in main.alerts_view
         await advance(rig, 30)
         assert rig.app.poller.cycles[Resource.ALERTS] == 2

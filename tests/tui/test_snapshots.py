@@ -54,7 +54,9 @@ def test_device_detail(snap_compare: SnapCompare) -> None:
 
 def test_alert_detail(snap_compare: SnapCompare) -> None:
     rig = make_rig()
-    assert snap_compare(rig.app, terminal_size=(120, 40), run_before=ready(rig), press=["3", "enter"])
+    assert snap_compare(
+        rig.app, terminal_size=(120, 40), run_before=ready(rig), press=["3", "enter"]
+    )
 
 
 def test_help(snap_compare: SnapCompare) -> None:

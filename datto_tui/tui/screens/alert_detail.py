@@ -24,7 +24,7 @@ from datto_tui.text import clean_line
 from datto_tui.tui.fmt import age_between, timestamp, yes_no
 from datto_tui.tui.screens.device_detail import DeviceDetailScreen, online_text
 from datto_tui.tui.screens.source import DetailSource
-from datto_tui.tui.widgets.fields import Field, FieldsPanel
+from datto_tui.tui.widgets.fields import Block, Field, FieldsPanel
 
 # Labels of context field names where the plain de-camel-cased name reads badly.
 FIELD_LABELS: dict[str, str] = {
@@ -97,10 +97,10 @@ def context_fields(context: AlertContext, *, label_known: bool = True) -> list[F
     if context.is_known and label_known and context.kind is not None:
         for key in AlertContext.KNOWN[context.kind][1]:
             if key in fields:
-                out.append((field_label(key), value_text(fields.pop(key))))
-        out.extend((field_label(k), value_text(v)) for k, v in fields.items())
+                out.append((field_label(key), Block(value_text(fields.pop(key)))))
+        out.extend((field_label(k), Block(value_text(v))) for k, v in fields.items())
     else:
-        out.extend((clean_line(k, 40), value_text(v)) for k, v in fields.items())
+        out.extend((clean_line(k, 40), Block(value_text(v))) for k, v in fields.items())
     return out
 
 
@@ -119,7 +119,7 @@ def alert_fields(alert: Alert, now: datetime) -> list[Field]:
         ("Type", alert.context.label),
         ("Raised", raised),
         ("State", state),
-        ("Diagnostics", alert.diagnostics),
+        ("Diagnostics", Block(alert.diagnostics) if alert.diagnostics else None),
         ("Muted", yes_no(alert.muted)),
         ("Ticket", alert.ticket_number),
         ("Auto-resolve", f"{alert.autoresolve_mins} min" if alert.autoresolve_mins else None),

@@ -40,44 +40,6 @@ def capped_lines(lines: Sequence[Text | str], total: int, cap: int = DEFAULT_CAP
 class ConfirmScreen(ModalScreen[bool]):
     """Confirm or cancel (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ConfirmScreen > #confirm-dialog {
-        width: 84;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    ConfirmScreen #confirm-title {
-        text-style: bold;
-        color: $text-warning;
-        margin: 0 0 1 0;
-    }
-    ConfirmScreen #confirm-items {
-        height: auto;
-        max-height: 16;
-        overflow: hidden;
-    }
-    ConfirmScreen #confirm-note {
-        color: $text-muted;
-        margin: 1 0 0 0;
-    }
-    ConfirmScreen #confirm-buttons {
-        height: auto;
-        margin: 1 0 0 0;
-        align-horizontal: right;
-    }
-    ConfirmScreen Button {
-        margin: 0 0 0 2;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         Binding("left", "app.focus_previous", "Previous button", show=False),

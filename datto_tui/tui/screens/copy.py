@@ -81,29 +81,6 @@ def copy_choices(items: Sequence[Device | Alert | Site], portal: str | None) -> 
 class CopyScreen(ModalScreen[CopyChoice | None]):
     """Pick what to copy (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    CopyScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    CopyScreen > #copy-dialog {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    CopyScreen #copy-title {
-        text-style: bold;
-        color: $text-accent;
-    }
-    CopyScreen OptionList {
-        height: auto;
-        max-height: 12;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="copy.cancel"),
     ]

@@ -26,7 +26,7 @@ from datto_tui.monitor.view import humanise
 from datto_tui.text import clean_line
 from datto_tui.tui.fmt import age_between, count, size_bytes, timestamp, yes_no
 from datto_tui.tui.screens.source import DetailSource
-from datto_tui.tui.widgets.fields import Field, FieldsPanel
+from datto_tui.tui.widgets.fields import Block, Field, FieldsPanel
 
 
 def _when(value: datetime | None, now: datetime) -> str:
@@ -126,13 +126,13 @@ def audit_fields(audit: DeviceAudit) -> list[Field]:
         ("Manufacturer", audit.manufacturer),
         ("Model", audit.model),
         ("Serial", audit.serial_number),
-        ("Processors", "\n".join(audit.processors)),
+        ("Processors", Block("\n".join(audit.processors))),
         ("CPU cores", count(audit.total_cpu_cores)),
         ("Memory", size_bytes(audit.total_physical_memory)),
         (".NET", audit.dot_net_version),
         ("User", audit.username),
-        ("Disks", "\n".join(disks)),
-        ("MAC addresses", "\n".join(audit.mac_addresses)),
+        ("Disks", Block("\n".join(disks))),
+        ("MAC addresses", Block("\n".join(audit.mac_addresses))),
     ]
 
 

@@ -49,28 +49,6 @@ def run_summary(run: QuickJobRun) -> str:
 class JobRunScreen(Screen[None]):
     """The devices of a quick job run (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    JobRunScreen {
-        background: $background;
-    }
-    JobRunScreen #job-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $primary-background;
-        color: $foreground;
-        text-style: bold;
-    }
-    JobRunScreen #job-summary {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    JobRunScreen DataTable {
-        height: 1fr;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="jobs.close"),
         Binding("enter", "show_output", "Output", id="jobs.output"),
@@ -112,8 +90,8 @@ class JobRunScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(Text("Device"), key="device", width=28)
-        table.add_column(Text("Status"), key="status")
-        table.add_column(Text("Ran on"), key="ran", width=18)
+        table.add_column(Text("Status"), key="status", width=60)
+        table.add_column(Text("Ran on"), key="ran", width=20)
         for job in self._jobs.values():
             table.add_row(*self._cells(job), key=job.device_uid)
         self._show_summary()
@@ -183,6 +161,9 @@ def output_text(job: DeviceJob) -> Text:
     out.append("State        ", "bold")
     out.append(clean_line(job.status_text, 300))
     result = job.result
+    if result is not None and result.ran_on is not None:
+        out.append("\nRan on       ", "bold")
+        out.append(timestamp(result.ran_on))
     if result is not None:
         for component in result.component_results:
             out.append("\nComponent    ", "bold")
@@ -201,22 +182,6 @@ def output_text(job: DeviceJob) -> Text:
 
 class JobOutputScreen(Screen[None]):
     """One device's results and output of a quick job."""
-
-    DEFAULT_CSS = """
-    JobOutputScreen {
-        background: $background;
-    }
-    JobOutputScreen #output-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $primary-background;
-        text-style: bold;
-    }
-    JobOutputScreen #output-body {
-        padding: 0 1;
-    }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="output.close"),

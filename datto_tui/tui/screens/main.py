@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -55,6 +54,7 @@ from datto_tui.tui.messages import (
 from datto_tui.tui.screens.alert_detail import AlertDetailScreen
 from datto_tui.tui.screens.device_detail import DeviceDetailScreen
 from datto_tui.tui.screens.source import DetailSource
+from datto_tui.tui.triage import TriageApp, TriageScreen
 from datto_tui.tui.widgets.gauges import ResourceStatus, StatusBar
 from datto_tui.tui.widgets.header import ClockLabel, HeaderBar
 from datto_tui.tui.widgets.site_tree import SiteSummary, SiteTree
@@ -82,8 +82,12 @@ def _alert_tie(alert: Alert) -> str:
     return f"{10**15 - ms:016d}{alert.device_name or ''}"
 
 
-class MainScreen(Screen[None]):
-    """The dashboard. ``1``/``2``/``3`` focus tree/devices/alerts; Enter opens details."""
+class MainScreen(TriageScreen):
+    """The dashboard. ``1``/``2``/``3`` focus tree/devices/alerts; Enter opens details.
+
+    Filtering, quick toggles, jumps and the selection for app actions come from
+    :class:`~datto_tui.tui.triage.TriageScreen`.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "focus_pane('sites')", "Sites", id="sites.focus"),
@@ -141,6 +145,7 @@ class MainScreen(Screen[None]):
         self._pending_removed: set[str] = set()
         self._pending_alert_devices: set[str] = set()
         self._pending_counts: dict[str, Counts] = {}
+        self._pending_sites = False
         self._flush_pending = False
         self._last_flush = 0.0
 
@@ -166,7 +171,10 @@ class MainScreen(Screen[None]):
             with Vertical(id="tables"):
                 with Vertical(id="devices-pane", classes="pane"):
                     yield VirtualTable(
-                        self.devices_view, clock=self.clock, empty_text="Loading devices…", id="devices"
+                        self.devices_view,
+                        clock=self.clock,
+                        empty_text="Loading devices…",
+                        id="devices",
                     )
                 with Vertical(id="alerts-pane", classes="pane"):
                     yield VirtualTable(
@@ -230,9 +238,7 @@ class MainScreen(Screen[None]):
         if not focusable:
             return
         focused = self.focused
-        current = next(
-            (i for i, n in enumerate(focusable) if focused is self._pane_widget(n)), -1
-        )
+        current = next((i for i, n in enumerate(focusable) if focused is self._pane_widget(n)), -1)
         self._pane_widget(focusable[(current + step) % len(focusable)]).focus()
 
     def action_all_sites(self) -> None:
@@ -305,8 +311,9 @@ class MainScreen(Screen[None]):
         shown = count(len(devices))
         progress = self._loading.get(Resource.DEVICES)
         device_title = f"Devices · {scope} · {shown}"
-        if self.site_scope is not None:
+        if self.site_scope is not None or self.table_filters["devices"].is_active:
             device_title += f" of {count(devices.total)}"
+        device_title += self.marks_suffix("devices")
         if progress is not None:
             loaded, total = progress
             device_title += f" · loading {count(loaded)}/{count(total)}" if total else " · loading…"
@@ -316,6 +323,9 @@ class MainScreen(Screen[None]):
         self._set_title("#devices-pane", device_title)
         alerts = self.alerts_view
         alert_title = f"Open alerts · {scope} · {count(len(alerts))}"
+        if self.table_filters["alerts"].is_active:
+            alert_title += f" of {count(self.scoped_total('alerts'))}"
+        alert_title += self.marks_suffix("alerts")
         if Resource.ALERTS not in self._synced:
             alert_title += " · loading…"
         new = len(self.store.new_alert_uids)
@@ -329,6 +339,7 @@ class MainScreen(Screen[None]):
         else:
             sites_title += f" · {count(len(self.store.sites))}"
         self._set_title("#sites-pane", sites_title)
+        self.triage_refresh()
 
     def _set_title(self, pane_id: str, title: str) -> None:
         pane = self.query_one(pane_id)
@@ -373,8 +384,8 @@ class MainScreen(Screen[None]):
                 yield summary
 
     def on_sites_updated(self, message: SitesUpdated) -> None:
-        self.site_tree.set_sites(self._all_summaries())
-        self._update_titles()
+        self._pending_sites = True
+        self._schedule_flush()
 
     def on_counts_updated(self, message: CountsUpdated) -> None:
         self._pending_counts.update(message.sites)
@@ -402,7 +413,7 @@ class MainScreen(Screen[None]):
                 changed.append(event.alert.alert_uid)
                 if event.alert.device_uid:
                     devices.add(event.alert.device_uid)
-                if event.is_new and event.alert.priority_rank <= 1:
+                if event.is_new and not event.returned and event.alert.priority_rank <= 1:
                     fresh_critical.append(event.alert)
             elif isinstance(event, AlertChanged):
                 changed.append(event.new.alert_uid)
@@ -452,6 +463,12 @@ class MainScreen(Screen[None]):
             self.devices_view.refresh(changed_keys=changed, removed_keys=removed)
             self.device_table.refresh_view()
         self._pending_alert_devices = set()
+        if self._pending_sites:
+            # Sites came, went or changed: the tree takes every current summary (it rebuilds
+            # nodes only if the set of sites changed); counts pending are included.
+            self._pending_sites = False
+            self._pending_counts = {}
+            self.site_tree.set_sites(self._all_summaries())
         if self._pending_counts:
             counts, self._pending_counts = self._pending_counts, {}
             summaries = [
@@ -463,17 +480,10 @@ class MainScreen(Screen[None]):
             self._refresh_detail(device_uids=touched)
 
     def _notify_alerts(self, alerts: list[Alert]) -> None:
-        if not alerts:
-            return
-        if len(alerts) == 1:
-            a = alerts[0]
-            text = (
-                f"{clean_line(a.priority, 20)}: {clean_line(a.context.label, 40)} on "
-                f"{clean_line(a.device_name or '?', 60)}"
-            )
-        else:
-            text = f"{len(alerts)} new critical/high alerts"
-        self.app.notify(text, title="New alert", severity="warning", markup=False)
+        """Toast new Critical/High alerts, rate-limited (see :mod:`datto_tui.tui.notify`)."""
+        app = self.app
+        if alerts and isinstance(app, TriageApp):
+            app.alert_toaster.alerts_opened(alerts)
 
     def _refresh_detail(self, *, device_uids: set[str]) -> None:
         screen = self.app.screen
@@ -546,6 +556,9 @@ class MainScreen(Screen[None]):
         self.status_bar.show_freshness(statuses)
 
     def _tick(self) -> None:
+        app = self.app
+        if isinstance(app, TriageApp):
+            app.alert_toaster.flush()  # the summary of toasts held back in an alert storm
         self._show_gauges()
         self._update_titles()  # "stale" arrives with time, not with an event
         minute = int(self.clock.time() // 60)

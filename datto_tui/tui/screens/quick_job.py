@@ -52,32 +52,6 @@ def component_prompt(component: Component) -> Text:
 class ComponentPickerScreen(ModalScreen[Component | None]):
     """Pick a component (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    ComponentPickerScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ComponentPickerScreen > #picker-dialog {
-        width: 90;
-        max-width: 100%;
-        height: 80%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    ComponentPickerScreen #picker-title {
-        text-style: bold;
-        color: $text-accent;
-    }
-    ComponentPickerScreen #picker-status {
-        color: $text-muted;
-        height: 1;
-    }
-    ComponentPickerScreen OptionList {
-        height: 1fr;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "to_list", "List", show=False, id="picker.to_list"),
@@ -204,49 +178,6 @@ def check_variables(component: Component, values: dict[str, str]) -> tuple[str, 
 class QuickJobFormScreen(ModalScreen[QuickJobForm | None]):
     """The job name and the component's variables (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    QuickJobFormScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    QuickJobFormScreen > #form-dialog {
-        width: 90;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    QuickJobFormScreen #form-title {
-        text-style: bold;
-        color: $text-accent;
-    }
-    QuickJobFormScreen #form-description, QuickJobFormScreen .form-help {
-        color: $text-muted;
-    }
-    QuickJobFormScreen #form-fields {
-        height: auto;
-        max-height: 30;
-    }
-    QuickJobFormScreen .form-label {
-        margin: 1 0 0 0;
-        text-style: bold;
-    }
-    QuickJobFormScreen #form-error {
-        color: $text-error;
-        height: auto;
-    }
-    QuickJobFormScreen #form-buttons {
-        height: auto;
-        margin: 1 0 0 0;
-        align-horizontal: right;
-    }
-    QuickJobFormScreen Button {
-        margin: 0 0 0 2;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
@@ -308,8 +239,12 @@ class QuickJobFormScreen(ModalScreen[QuickJobForm | None]):
         return values
 
     @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
+    def _next_field(self, event: Input.Submitted) -> None:
+        fields = list(self.query(Input))
+        if event.input is fields[-1]:
+            self._submit()  # Enter on the last field goes on, as "Next" does
+        else:
+            fields[fields.index(event.input) + 1].focus()
 
     @on(Button.Pressed, "#next")
     def _submit(self) -> None:

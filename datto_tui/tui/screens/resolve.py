@@ -54,47 +54,6 @@ def outcome_lines(outcomes: Sequence[ResolveOutcome]) -> Text:
 class ResolveScreen(ModalScreen[None]):
     """The resolve run's dialog (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    ResolveScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ResolveScreen > #resolve-dialog {
-        width: 90;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    ResolveScreen #resolve-title {
-        text-style: bold;
-        color: $text-accent;
-    }
-    ResolveScreen #resolve-status {
-        color: $text-muted;
-    }
-    ResolveScreen #resolve-results {
-        height: auto;
-        max-height: 20;
-        display: none;
-    }
-    ResolveScreen.-finished #resolve-results {
-        display: block;
-    }
-    ResolveScreen #resolve-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ResolveScreen.-finished #stop, ResolveScreen #close {
-        display: none;
-    }
-    ResolveScreen.-finished #close {
-        display: block;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop_or_close", "Stop / close", id="resolve.stop"),
     ]
@@ -149,6 +108,12 @@ class ResolveScreen(ModalScreen[None]):
     def on_resolve_screen_finished(self, message: Finished) -> None:
         self.finished = True
         self.outcomes = message.outcomes
+        clean = message.error is None and all(
+            o.status in (ResolveStatus.RESOLVED, ResolveStatus.ALREADY) for o in message.outcomes
+        )
+        if clean:
+            self.dismiss(None)  # the app's toast carries the summary
+            return
         self.query_one(ProgressBar).update(progress=len(message.outcomes))
         summary = message.error or summarise(message.outcomes)
         self.query_one("#resolve-title", Static).update(Text(summary))

@@ -57,7 +57,6 @@ from datto_tui.tui.wall_data import (
     banners,
     counters,
     is_stale,
-    is_troubled,
     newest_alerts,
     oldest,
     priority_level,
@@ -193,7 +192,6 @@ class WallScreen(Screen[None]):
         self.rotation = Rotation(VIEWS, rotate, now=clock.monotonic())
         self._data_pending = False
         self._minute = int(clock.time() // 60)
-        self._account_name: str | None = None
         self._critical = 0
         self._health = health
 
@@ -360,7 +358,6 @@ class WallScreen(Screen[None]):
 
     def on_account_info_updated(self, message: AccountInfoUpdated) -> None:
         if message.account is not None:
-            self._account_name = message.account.name
             self.query_one("#wall-account", QuietLabel).show(
                 clean_line(message.account.name or "—", 80)
             )
@@ -385,7 +382,8 @@ class WallScreen(Screen[None]):
         self.query_one(CounterRow).show(values)
         critical = totals.alerts_by_rank[0] if store.has_synced(Resource.ALERTS) else 0
         self._critical = critical
-        self.set_class(critical > 0, "-critical")
+        # On the header only: a class on the screen would restyle every widget.
+        self.query_one("#wall-header").set_class(critical > 0, "-critical")
         self.query_one("#wall-escalation", QuietLabel).show(
             f"▲ {count(critical)} CRITICAL ALERT{'S' if critical != 1 else ''} OPEN"
             if critical
@@ -402,7 +400,8 @@ class WallScreen(Screen[None]):
         alerts_known = store.has_synced(Resource.ALERTS)
         for selector, is_alerts in lists:
             table = self.query_one(selector, WallList)
-            limit = table.capacity
+            # Enough for any height: a list just switched in has no size before its layout.
+            limit = max(table.capacity, self.size.height)
             if is_alerts:
                 rows = newest_alerts(store.alerts.values(), now, limit, is_new=store.is_new)
                 table.set_rows([alert_cells(r) for r in rows])
@@ -430,6 +429,13 @@ class WallScreen(Screen[None]):
         return now_text, "-ok"
 
     def _show_freshness(self) -> None:
+        """Panels' ages, banners and the status line; never raises (a wall keeps running)."""
+        try:
+            self._render_freshness()
+        except Exception:
+            log.exception("the wall could not show the freshness; it will try again")
+
+    def _render_freshness(self) -> None:
         now = self.clock.now()
         alerts = self._fresh(Resource.ALERTS)
         devices = self._fresh(Resource.DEVICES)
@@ -444,7 +450,7 @@ class WallScreen(Screen[None]):
             ("#newest-head", "NEWEST ALERTS", "#newest"),
             ("#alerts-head", "NEWEST ALERTS", "#all-alerts"),
         ):
-            shown = len(self.query_one(table_id, WallList).rows)
+            shown = self.query_one(table_id, WallList).shown
             title = f"{title_base}{open_text}"
             if alerts_known and shown < n_alerts and shown:
                 title += f" · newest {shown} shown"
@@ -454,13 +460,14 @@ class WallScreen(Screen[None]):
             [alerts, devices, sites], updated_text(site_fresh, now)
         )
         for head in ("#worst-head", "#sites-head"):
-            self.query_one(head, PanelHead).show(
-                "WORST SITES", site_updated, site_level
-            )
-        totals_text = f"alerts {updated_text(alerts, now)} · devices {updated_text(devices, now)}"
-        totals_updated, totals_level = self._panel_state([alerts, devices], totals_text)
+            self.query_one(head, PanelHead).show("WORST SITES", site_updated, site_level)
+        parts: list[str] = []
+        for name, fresh in (("alerts", alerts), ("devices", devices)):
+            part, _ = self._panel_state([fresh], f"{name} {updated_text(fresh, now)}")
+            parts.append(part)
+        _, totals_level = self._panel_state([alerts, devices], "")
         self.query_one("#totals-head", PanelHead).show(
-            "TOTALS · devices and open alerts", totals_updated, totals_level
+            "TOTALS · devices and open alerts", " · ".join(parts), totals_level
         )
         for panel_id, level in (
             ("#newest-panel", alert_level),
@@ -482,10 +489,6 @@ class WallScreen(Screen[None]):
             else:
                 label.show("", "-none")
         self.query_one("#wall-banners").set_class(bool(lines), "-shown")
-        self.set_class(
-            any(is_troubled(f, now) for f in (alerts, devices, sites) if f is not None),
-            "-troubled",
-        )
         if self._health is not None:
             self._health.budget(budget.ip_blocked, budget.paused_for, budget.pause_reason)
         status = "updated: " + " · ".join(

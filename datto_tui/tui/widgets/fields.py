@@ -1,8 +1,11 @@
 """A titled panel of ``label  value`` lines, used by the detail screens.
 
-Values are untrusted: a ``str`` is neutralised with ``clean_block`` (multi-line values keep their
-line breaks, indented under the value column) and rendered as plain ``Text``, never as markup.
-A ``Text`` value is taken as already safe (built by our own code from cleaned parts).
+Values are untrusted and rendered as plain ``Text``, never as markup. A ``str`` is one line
+(``clean_line``: a line break in a hostname shows as ``⏎``, so it cannot fake a second field,
+and a 10k-character value is capped); a :class:`Block` keeps its line breaks (``clean_block``,
+indented under the value column), for values that are multi-line by nature (diagnostics,
+lists). A ``Text`` value is taken as already safe (built by our own code from cleaned parts).
+Labels are neutralised too (context field names come from the service).
 """
 
 from __future__ import annotations
@@ -13,12 +16,21 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from datto_tui.text import clean_block
+from datto_tui.text import clean_block, clean_line
 
 Field = tuple[str, "str | Text | None"]
 
 LABEL_WIDTH = 16
 EMPTY = "—"
+#: Characters shown of a single-line value (it folds over several screen lines when long).
+LINE_LIMIT = 1_000
+BLOCK_LIMIT = 4_000
+
+
+class Block(str):
+    """A multi-line value: its line breaks are kept (a plain ``str`` value is one line)."""
+
+    __slots__ = ()
 
 
 def render_fields(fields: Iterable[Field], *, label_width: int = LABEL_WIDTH) -> Table:
@@ -34,9 +46,11 @@ def render_fields(fields: Iterable[Field], *, label_width: int = LABEL_WIDTH) ->
             cell = Text(EMPTY, "dim")
         elif isinstance(value, Text):
             cell = value
+        elif isinstance(value, Block):
+            cell = Text(clean_block(value, BLOCK_LIMIT))
         else:
-            cell = Text(clean_block(value, 4_000))
-        grid.add_row(Text(label), cell)
+            cell = Text(clean_line(value, LINE_LIMIT))
+        grid.add_row(Text(clean_line(label, 60)), cell)
     return grid
 
 

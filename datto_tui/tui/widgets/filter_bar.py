@@ -40,47 +40,6 @@ class FilterInput(Input):
 class FilterBar(Horizontal):
     """One table's filter line (see the module docstring). ``table`` names the table."""
 
-    DEFAULT_CSS = """
-    FilterBar {
-        height: 1;
-        dock: bottom;
-        display: none;
-        background: $panel;
-    }
-    FilterBar.-shown {
-        display: block;
-    }
-    FilterBar > .filter-prompt {
-        width: 2;
-        padding: 0 0 0 1;
-        color: $text-accent;
-        text-style: bold;
-    }
-    FilterBar > FilterInput {
-        width: 1fr;
-        height: 1;
-        border: none;
-        padding: 0;
-        background: $panel;
-    }
-    FilterBar > FilterInput:focus {
-        border: none;
-        background: $boost;
-    }
-    FilterBar > .filter-status {
-        width: auto;
-        max-width: 60%;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    FilterBar.-error > .filter-status {
-        color: $text-error;
-    }
-    FilterBar.-empty > .filter-status {
-        color: $text-warning;
-    }
-    """
-
     class Changed(Message):
         """The typed text changed."""
 

@@ -177,6 +177,11 @@ class WallList(Widget):
         return list(self._rows)
 
     @property
+    def shown(self) -> int:
+        """How many of the rows are on screen."""
+        return min(len(self._rows), self.capacity)
+
+    @property
     def empty_text(self) -> str:
         return self._empty
 
@@ -188,7 +193,11 @@ class WallList(Widget):
                 self._update_lines()
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show ``rows`` (the first :attr:`capacity` of them); repaint only changed lines."""
+        """Show ``rows`` (the first :attr:`capacity` of them); repaint only changed lines.
+
+        Give at least as many rows as could fit (e.g. the screen's height): a list that was
+        hidden has no size until it is laid out again, and keeps what it was given.
+        """
         self._rows = list(rows)
         self._update_lines()
 
