@@ -348,7 +348,11 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], KeyLines, list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot be read: {exc.strerror or exc}", path) from None
+        raise ConfigError(
+            f"cannot be read: {exc.strerror or exc}. It should be a file you own, mode 0600 "
+            f"(chmod 600 {shlex.quote(str(path))})",
+            path,
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -495,7 +499,7 @@ def _api_url(value: Any) -> str:
     try:
         return normalise_base_url(_nonempty_string(value))
     except ConfigurationError as exc:
-        raise _Invalid(f"is not usable: {exc.message}") from None
+        raise _Invalid(f"is not usable: {exc.message.rstrip('.')}") from None
 
 
 _PROFILE_KEYS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
@@ -937,7 +941,7 @@ def require_credentials(profile: Profile) -> Credentials:
             line = KeyLines(path.read_text("utf-8")).line(("profiles", profile.name))
         except OSError:
             line = None
-    where = f"in [{section}] of the config file, or " if path is not None else ""
+    where = f"in [{section}] of the config file, or " if path is not None else "or "
     init = "" if path is not None else "; or create a config file with: datto-tui config init"
     try:
         base_url = profile.base_url

@@ -463,10 +463,22 @@ def _token_cache_check(profile: Profile | None) -> Check:
     path = cache.path_for(profile.base_url, profile.api_key)
     if not path.exists():
         return Check("token cache", OK, f"{path} (no token cached)")
+    if not path.is_file():
+        return Check(
+            "token cache", WARN, f"{path} is not a regular file; it is ignored", f"rm -r {path}"
+        )
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         from datto_tui.config import secure_file
 
         message = secure_file(path) or f"{path} mode {mode:04o}"
         return Check("token cache", WARN, message, f"chmod 600 {path}")
+    if cache.load(profile.base_url, profile.api_key) is None:
+        return Check(
+            "token cache",
+            WARN,
+            f"{path} cannot be read or is corrupt; it is ignored, and replaced by the next token "
+            "fetched",
+            f"rm {path}",
+        )
     return Check("token cache", OK, f"{path} (mode {mode:04o})")

@@ -7,7 +7,8 @@ providers add the records of the live model. They are built for 100,000 devices:
   and matching is a plain substring test over it, in chunks that yield to the event loop;
 - hits are capped (:data:`MAX_HITS`): exact names first, then prefixes, then other substrings;
 - names come from the service: hits are plain :class:`rich.text.Text`, never markup (Textual's
-  ``Matcher.highlight`` parses markup, so it is not used on them).
+  ``Matcher.highlight`` parses markup, so it is not used on them), and the help line, which the
+  palette always parses as markup, is escaped (:func:`markup_safe`).
 """
 
 from __future__ import annotations
@@ -44,13 +45,19 @@ class JumpHost(Protocol):
         ...
 
 
+def markup_safe(text: str) -> str:
+    """``text`` for a place Textual parses as markup (the palette's help line): every ``[``
+    escaped, so ``[/]``, ``[B]`` or ``[$accent]`` in a name show as typed."""
+    return text.replace("[", "\\[")
+
+
 def rank(name: str, needle: str, position: int) -> float:
-    """A score in (0, 1]: exact 1, prefix 0.9, else lower the later the match starts."""
+    """A score in (0.9, 1]: exact 1, prefix 0.99, else lower the later the match starts."""
     if name == needle:
         return 1.0
     if position == 0:
-        return 0.9
-    return max(0.1, 0.8 - position / 200)
+        return 0.99
+    return max(0.9, 0.98 - position / 10_000)
 
 
 def highlighted(text: str, needle: str) -> Text:
@@ -112,15 +119,18 @@ class _IndexedProvider(Provider):
                 break
             await asyncio.sleep(0)
         found.sort(key=lambda item: (-item[0], lower[item[1]]))
+        matcher = self.matcher(needle)
         for score, index in found[:MAX_HITS]:
             uid = self._uids[index]
             name = names[index]
+            # On the palette's own (unbounded) fuzzy scale, so hits of every provider compare;
+            # the substring rank breaks ties (exact before prefix before the rest).
             yield Hit(
-                score,
+                matcher.match(lower[index]) + score,
                 highlighted(f"{self.kind}: {name}", needle),
                 self._goto(uid),
                 text=f"{self.kind}: {name}",
-                help=self.describe(uid),
+                help=markup_safe(self.describe(uid)),
             )
 
     def _goto(self, uid: str) -> Callable[[], None]:

@@ -3,19 +3,46 @@
 A full (generation 2) collection walks every tracked object: with 100k devices in memory that
 is several hundred milliseconds during which nothing is drawn, and CPython runs one each time
 the long-lived objects grow by a quarter, so a first load triggers a dozen of them, each longer
-than the last. The records of the first load are long-lived by nature, so they are moved to the
-permanent generation (``gc.freeze``) as they arrive; later collections walk only what came
-after. The youngest generation is collected first so that little cyclic garbage is frozen with
-them (a cheap pass: it holds only what was allocated since the last one).
-Only the first load is treated this way: freezing is not repeated for the life of the process.
+than the last. The records of the first load are long-lived by nature, so every
+:data:`FREEZE_STEP` records they are moved to the permanent generation (``gc.freeze``): later
+collections walk only what came after. Each freeze is preceded by a full collection, which is
+cheap then (it walks only what is not frozen yet), so garbage is not frozen with the records.
+What is alive at a freeze and dies afterwards in a cycle (rendered lines evicted from caches) is
+never collected: freezing rarely, and only during the first load, keeps that to a few MB.
 """
 
 from __future__ import annotations
 
 import gc
 
+#: Records loaded between two freezes during the first load.
+FREEZE_STEP = 10_000
+
+
+class LoadFreezer:
+    """Call :meth:`loaded` with the running count of a first load, :meth:`done` at its end."""
+
+    def __init__(self, step: int = FREEZE_STEP) -> None:
+        self._step = step
+        self._frozen_at = 0
+        self._finished = False
+
+    def loaded(self, count: int) -> None:
+        if not self._finished and count - self._frozen_at >= self._step:
+            self._frozen_at = count
+            freeze_long_lived()
+
+    def done(self, count: int) -> None:
+        """The first load ended: freeze once more if it was big enough to matter, then stop."""
+        if self._finished:
+            return
+        self._finished = True
+        if count >= self._step:
+            freeze_long_lived()
+
 
 def freeze_long_lived() -> None:
-    """Collect the youngest generation, then move every object alive now out of the GC's walk."""
-    gc.collect(0)
+    """Collect every generation not frozen yet, then move every object alive now out of the
+    GC's walk."""
+    gc.collect()
     gc.freeze()

@@ -650,8 +650,9 @@ class TriageApp(App[int]):
             note += f" {len(offline)} offline: their jobs wait until they come online."
         ok = await self.push_screen_wait(
             ConfirmScreen(
-                f"Run '{clean_line(form.job_name, 60)}' ({name}) on {count} "
-                f"device{'s' if count != 1 else ''}?",
+                f"Run '{clean_line(form.job_name, 60)}'"
+                + (f" ({name})" if clean_line(form.job_name, 60) != name else "")
+                + f" on {count} device{'s' if count != 1 else ''}?",
                 lines,
                 total=len(lines),
                 confirm_label=f"Run on {count}",

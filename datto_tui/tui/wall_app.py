@@ -98,7 +98,19 @@ class WallApp(DattoApp, inherit_bindings=False):
         self.store.subscribe(StoreAdapter(self.wall_screen.post_message))
         self.store.subscribe(self.health)
         self.store.subscribe(RetryOnRecovery(self.poller))
+        self.set_interval(5.0, self.close_idle_dialogs, name="wall-idle")
         self.call_after_refresh(self.run_poller)
+
+    def on_key(self, event: events.Key) -> None:
+        # Any key, on the wall or in a dialog over it, holds the rotation.
+        self.wall_screen.rotation.activity(self.clock.monotonic())
+
+    def close_idle_dialogs(self) -> None:
+        """Back to the wall once nobody has pressed a key for a while (help left open)."""
+        rotation = self.wall_screen.rotation
+        while len(self.screen_stack) > 1 and not rotation.held(self.clock.monotonic()):
+            log.info("closing %s: no key for a while", type(self.screen).__name__)
+            self.pop_screen()
 
     async def data_ready(self) -> None:
         """Return once sites, alerts, devices and the account have each been polled once and

@@ -1,4 +1,4 @@
-"""Reliability tests run in UTC, with private XDG folders and none of the user's DATTO_* variables."""
+"""Reliability tests run in UTC, with private XDG folders and no DATTO_* variables of the user."""
 
 from __future__ import annotations
 

@@ -68,11 +68,15 @@ class ScriptedTransport(httpx.AsyncBaseTransport):
     rules: list[Rule] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
 
-    def answer(self, path_glob: str, answer: Answer, *, page: int | None = None, times: int = 1000) -> None:
+    def answer(
+        self, path_glob: str, answer: Answer, *, page: int | None = None, times: int = 1000
+    ) -> None:
         """Answer matching requests with ``answer(request)`` instead of the fake."""
         self.rules.append(Rule(path_glob, page, times, answer=answer))
 
-    def edit(self, path_glob: str, edit: Edit, *, page: int | None = None, times: int = 1000) -> None:
+    def edit(
+        self, path_glob: str, edit: Edit, *, page: int | None = None, times: int = 1000
+    ) -> None:
         """Pass matching requests to the fake and answer with ``edit(json_body, request)``."""
         self.rules.append(Rule(path_glob, page, times, edit=edit))
 
@@ -82,7 +86,12 @@ class ScriptedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         auth = request.headers.get("authorization", "")
         self.sent.append(
-            Sent(str(request.url), request.url.host, auth.lower().startswith("bearer "), request.method)
+            Sent(
+                str(request.url),
+                request.url.host,
+                auth.lower().startswith("bearer "),
+                request.method,
+            )
         )
         for rule in self.rules:
             if rule.times > 0 and rule.matches(request):
@@ -124,7 +133,13 @@ def make_rig(
     """A deterministic dashboard: manual clock at :data:`START`, seeded fake, no retries."""
     clock = FakeClock(START, auto_advance=False)
     service = demo_service(
-        clock, seed=seed, sites=sites, devices=devices, alerts=alerts, frozen=frozen, hostile=hostile
+        clock,
+        seed=seed,
+        sites=sites,
+        devices=devices,
+        alerts=alerts,
+        frozen=frozen,
+        hostile=hostile,
     )
     transport = ScriptedTransport(httpx.ASGITransport(app=service.asgi))
     client = DattoClient(
@@ -136,7 +151,9 @@ def make_rig(
         token_cache=None,
         max_attempts=max_attempts,
     )
-    app = DattoApp(client, profile=Profile(name="test", polls=PollIntervals()), clock=clock, demo=True)
+    app = DattoApp(
+        client, profile=Profile(name="test", polls=PollIntervals()), clock=clock, demo=True
+    )
     return Rig(app, service, clock, transport, client)
 
 

@@ -22,8 +22,8 @@ from datto_tui.monitor.events import Resource
 from tests.reliability.support import (
     ALERTS,
     DEVICES,
-    SIZE,
     SITES,
+    SIZE,
     make_rig,
     poll_once,
     screen_text,

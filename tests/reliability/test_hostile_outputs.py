@@ -81,7 +81,7 @@ def test_csv_cells_are_inert_and_formula_safe() -> None:
     for device in world.device_list:
         assert by_uid[device.uid]["hostname"] == csv_safe(clean_block(device.hostname, 1_000_000))
     shown = {row["hostname"] for row in rows}
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in shown
+    assert '\'=HYPERLINK("http://evil.example","x")' in shown
     assert "'-2+3" in shown and "'@SUM(A1:A9)" in shown
     assert "␛]0;pwned�owned" in shown
     alerts = rig.run("export", "alerts", "--format", "csv")

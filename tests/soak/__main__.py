@@ -22,13 +22,17 @@ from pathlib import Path
 # rate, so the stall measurement is unchanged. (Read by Textual at import, hence before it.)
 os.environ.setdefault("TEXTUAL_FPS", "10")
 
-from tests.soak.soak_harness import SoakConfig, run_soak  # noqa: E402
+from tests.soak.soak_harness import SoakConfig, run_soak
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     defaults = SoakConfig()
-    parser = argparse.ArgumentParser(prog="python -m tests.soak", description=__doc__.split("\n")[0])
-    parser.add_argument("--hours", type=float, default=defaults.hours, help="simulated hours (default: %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.soak", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--hours", type=float, default=defaults.hours, help="simulated hours (default: %(default)s)"
+    )
     parser.add_argument("--report", type=Path, help="write the JSON report here")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--sites", type=int, default=defaults.sites)
@@ -36,7 +40,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--alerts", type=int, default=defaults.alerts)
     parser.add_argument("--faults", choices=("none", "flaky", "chaos"), default=defaults.faults)
     parser.add_argument(
-        "--token-ttl", type=float, default=defaults.token_ttl, help="token lifetime, s (default: %(default)s)"
+        "--token-ttl",
+        type=float,
+        default=defaults.token_ttl,
+        help="token lifetime, s (default: %(default)s)",
     )
     parser.add_argument(
         "--quiet-minutes",
@@ -44,7 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=defaults.quiet_minutes,
         help="fault-free minutes at the end (default: %(default)s)",
     )
-    parser.add_argument("--no-hostile", action="store_true", help="plain data instead of hostile strings")
+    parser.add_argument(
+        "--no-hostile", action="store_true", help="plain data instead of hostile strings"
+    )
     parser.add_argument("--quiet", action="store_true", help="no hourly progress lines")
     return parser.parse_args(argv)
 

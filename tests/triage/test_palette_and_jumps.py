@@ -93,3 +93,17 @@ async def test_palette_jumps_to_a_device_by_hostname_and_offers_actions() -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert main.site_scope == site.uid
+
+
+async def test_palette_shows_hostile_names_as_typed() -> None:
+    """Markup and escapes in hostnames: the palette shows them as text, never parses them."""
+    rig = make_rig(hostile=True)
+    world = rig.service.world
+    world.set_hostname(world.device_list[0].uid, "evil[/]\x1b]0;pwned\x07[bold]X")
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await rig.app.data_ready()
+        text = await palette_text(rig, pilot, "evil")
+        assert "Device: evil[/]␛]0;pwned�[bold]X" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main_of(rig).device_table.cursor_key == world.device_list[0].uid

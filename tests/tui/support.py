@@ -111,9 +111,11 @@ async def settle(app: DattoApp) -> None:
     await app.main_screen.settled()
 
 
-async def advance(rig: Rig, seconds: float, *, step: float = 1.0) -> None:
-    """Move the manual clock forward in steps, letting due polls run and render after each."""
+async def advance(rig: Rig, seconds: float, *, step: float | None = None) -> None:
+    """Move the manual clock forward (in steps, if given), letting due polls run and render
+    after each move. One step is enough unless a poll must run several times."""
     moved = 0.0
+    step = seconds if step is None else step
     while moved < seconds:
         delta = min(step, seconds - moved)
         rig.clock.advance(delta)

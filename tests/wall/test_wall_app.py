@@ -78,7 +78,7 @@ async def test_rotation_moves_on_and_pauses_while_keys_are_pressed() -> None:
         await pilot.press("x")  # any key: someone is looking
         await advance(rig, 110, step=10)
         assert screen.view == "alerts"
-        assert "rotation held" in rotation_text(rig.app)
+        assert "rotation held (resumes 2 min after the last key)" in rotation_text(rig.app)
         await advance(rig, 40, step=10)  # 2 min idle, then a full interval
         assert screen.view == "sites"
         await pilot.press("p")
@@ -135,6 +135,21 @@ async def test_no_key_in_wall_mode_reaches_a_write() -> None:
         await settle(app)
         assert writes(rig) == []
         assert rig.service.log.matching(kind="write") == []
+
+
+async def test_a_dialog_left_open_closes_when_nobody_is_there() -> None:
+    rig = make_wall()
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await rig.app.data_ready()
+        await pilot.press("question_mark")
+        assert isinstance(rig.app.screen, HelpScreen)
+        await advance(rig, 60, step=30)
+        rig.app.close_idle_dialogs()
+        assert isinstance(rig.app.screen, HelpScreen)  # someone may still be reading
+        await advance(rig, 90, step=30)
+        rig.app.close_idle_dialogs()
+        await pilot.pause()
+        assert isinstance(rig.app.screen, WallScreen)
 
 
 async def test_resizes_at_random_moments_do_not_break_the_wall() -> None:

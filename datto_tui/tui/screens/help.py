@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -105,6 +105,23 @@ def render_keys(sections: list[tuple[str, list[KeyHelp]]]) -> Text:
     return out
 
 
+def split_columns(
+    sections: list[tuple[str, list[KeyHelp]]],
+) -> list[list[tuple[str, list[KeyHelp]]]]:
+    """Two columns of whole sections, the first holding about half of the lines (wide
+    terminals show them side by side; narrower ones stack them, see ``screens.tcss``)."""
+    total = sum(len(lines) + 2 for _, lines in sections)
+    left: list[tuple[str, list[KeyHelp]]] = []
+    used = 0
+    for index, section in enumerate(sections):
+        size = len(section[1]) + 2
+        if left and used + size > total / 2:
+            return [left, sections[index:]]
+        left.append(section)
+        used += size
+    return [left]
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys. Esc, q or ? closes it."""
 
@@ -120,8 +137,13 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             title = "Keys  (binding ids can be remapped in the profile)"
             yield Static(Text(title), id="help-title")
-            with VerticalScroll(id="help-body"):
-                yield Static(render_keys(self.sections), id="help-keys")
+            with VerticalScroll(id="help-body"), Horizontal(id="help-columns"):
+                for index, part in enumerate(split_columns(self.sections)):
+                    yield Static(
+                        render_keys(part),
+                        id="help-keys" if index == 0 else f"help-keys-{index}",
+                        classes="help-keys",
+                    )
             yield Static(Text("esc / q / ? to close"), id="help-hint")
 
     def on_mount(self) -> None:

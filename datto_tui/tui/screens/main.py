@@ -40,7 +40,7 @@ from datto_tui.monitor.store import Store
 from datto_tui.monitor.view import ALERT_COLUMNS, TableView, device_view
 from datto_tui.text import clean_line
 from datto_tui.tui.fmt import count
-from datto_tui.tui.memory import freeze_long_lived
+from datto_tui.tui.memory import LoadFreezer
 from datto_tui.tui.messages import (
     AccountInfoUpdated,
     AlertsUpdated,
@@ -64,8 +64,11 @@ if TYPE_CHECKING:
     from datto_tui.api.client import DattoClient
 
 PANES = ("sites", "devices", "alerts")
-#: Seconds between applications of device and count changes while many arrive (a load).
+#: Seconds between applications of device and count changes while many arrive (a poll).
 FLUSH_INTERVAL = 0.2
+#: The same during the first load of the devices, when every page changes the row count (and
+#: with it the table's scroll extent, which costs a layout pass of the whole screen).
+LOAD_FLUSH_INTERVAL = 1.0
 FRESHNESS_KINDS = (Resource.ALERTS, Resource.DEVICES, Resource.SITES)
 
 
@@ -146,6 +149,7 @@ class MainScreen(TriageScreen):
         self._pending_alert_devices: set[str] = set()
         self._pending_counts: dict[str, Counts] = {}
         self._pending_sites = False
+        self._freezer = LoadFreezer()
         self._flush_pending = False
         self._last_flush = 0.0
 
@@ -446,7 +450,9 @@ class MainScreen(TriageScreen):
         if self._flush_pending:
             return
         self._flush_pending = True
-        wait = self._last_flush + FLUSH_INTERVAL - time.monotonic()
+        first_load = Resource.DEVICES in self._loading and Resource.DEVICES not in self._synced
+        interval = LOAD_FLUSH_INTERVAL if first_load else FLUSH_INTERVAL
+        wait = self._last_flush + interval - time.monotonic()
         if wait <= 0:
             self.call_later(self._flush)
         else:
@@ -502,15 +508,18 @@ class MainScreen(TriageScreen):
         if message.phase == "progress":
             self._loading[kind] = (message.loaded, message.total)
             if first_load:
-                freeze_long_lived()
+                self._freezer.loaded(message.loaded)
         elif message.phase in ("completed", "aborted"):
             self._loading.pop(kind, None)
             if message.phase == "completed":
                 if first_load:
-                    freeze_long_lived()
+                    self._freezer.done(len(self.store.devices))
                 self._synced.add(kind)
                 self._update_empty_texts()
-        self._update_titles()
+        if message.phase == "progress":
+            self._schedule_flush()  # progress shows at the pace of the rows it counts
+        else:
+            self._update_titles()
         self._show_freshness()
 
     def on_freshness_updated(self, message: FreshnessUpdated) -> None:

@@ -300,7 +300,8 @@ class WallScreen(Screen[None]):
         elif status.state == "paused":
             text = f"{status.dots()}  {title} · rotation PAUSED (p resumes)"
         elif status.state == "held":
-            text = f"{status.dots()}  {title} · rotation held while keys are pressed"
+            idle = coarse_seconds(self.rotation.idle_resume)
+            text = f"{status.dots()}  {title} · rotation held (resumes {idle} after the last key)"
         else:
             text = f"{status.dots()}  {title} · rotating every {coarse_seconds(interval)}"
         self.query_one("#wall-rotation", QuietLabel).show(text, f"-{status.state}")
