@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import msgspec
 
 from datto_tui.api.errors import (
     AuthError,
@@ -105,10 +106,12 @@ def decode_json(response: httpx.Response, what: str) -> Any:
             status=status,
         )
     try:
+        # msgspec decodes a 400 KB device page in well under half the time json.loads takes,
+        # into the same plain dicts and lists; pages are the client's hottest path.
         with gc_paused():
-            return json.loads(content)
-    except (ValueError, RecursionError) as exc:
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            return msgspec.json.decode(content)
+    except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, msgspec.DecodeError) else type(exc).__name__
         raise ProtocolError(
             f"The service's answer to {what} is not valid JSON (status {status}, "
             f"{len(content)} bytes; it may have been cut off): {reason}.",

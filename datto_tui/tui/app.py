@@ -136,8 +136,9 @@ class DattoApp(TriageApp):
         # The log says when polls recover; a recovery retries the other failing polls at once.
         self.store.subscribe(HealthLog(self.clock))
         self.store.subscribe(RetryOnRecovery(self.poller))
-        # The first frame (the loading state) goes out before the first poll takes the loop.
-        self.call_after_refresh(self.run_poller)
+        # The first frame (the loading state) goes out before the first poll takes the loop:
+        # the poller starts once the main screen has been painted.
+        self.main_screen.call_after_refresh(self.run_poller)
 
     @work(group="poller", exclusive=True, exit_on_error=False)
     async def run_poller(self) -> None:

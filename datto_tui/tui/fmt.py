@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import humanize
 
+from datto_tui.monitor.view import relative_time
+
 
 def short_duration(seconds: float) -> str:
     """A compact duration: ``12 s``, ``3 min``, ``2 h 5 min``, ``4 d 3 h``."""
@@ -47,6 +49,14 @@ def age_between(then: datetime | None, now: datetime) -> str:
     if then is None:
         return "—"
     return short_duration((now - then).total_seconds())
+
+
+def when(value: datetime | None, now: datetime) -> str:
+    """``2026-05-28 14:03 (3 h ago)``: an absolute time (UTC, no suffix) and its coarse age,
+    as the tables show ages; empty for ``None``."""
+    if value is None:
+        return ""
+    return f"{timestamp(value, utc=False)} ({relative_time(value, now)})"
 
 
 def timestamp(value: datetime | None, *, utc: bool = True) -> str:

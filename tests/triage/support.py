@@ -16,8 +16,8 @@ from datto_tui.clock import FakeClock
 from datto_tui.config import PollIntervals, Profile
 from datto_tui.demo import DEMO_BASE_URL, demo_service
 from datto_tui.fakeapi import DEMO_API_KEY, DEMO_API_SECRET
-from datto_tui.tui.triage import TriageScreen
 from datto_tui.tui.app import DattoApp
+from datto_tui.tui.triage import TriageScreen
 from tests.tui.support import START, ControlledTransport, Rig, screen_lines, screen_text
 
 __all__ = ["START", "Rig", "make_rig", "screen_lines", "screen_text"]

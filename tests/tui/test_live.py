@@ -220,3 +220,19 @@ def test_app_signature_is_what_the_cli_calls() -> None:
     params = inspect.signature(DattoApp.__init__).parameters
     assert list(params)[:2] == ["self", "client"]
     assert {"profile", "clock", "demo", "read_only", "wall"} <= set(params)
+
+
+async def test_hostile_site_names_render_as_typed_in_tree_and_titles() -> None:
+    rig = make_rig()
+    name = "[b]Evil[/] \x1b]0;x\x07Site"
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await rig.app.data_ready()
+        main = rig.app.main_screen
+        site = next(s for s in rig.service.world.site_list if s.system is None)
+        rig.service.world.rename_site(site.uid, name)
+        await advance(rig, 900)  # the site poll interval
+        main._set_scope(site.uid)
+        await pilot.pause()
+        text = screen_text(rig.app)
+        assert "Devices · [b]Evil[/] ␛]0;x�Site" in text  # the pane title, as typed
+        assert "[b]Evil[/] ␛]0;x�Site" in main.site_tree.label_of(site.uid)

@@ -145,3 +145,16 @@ def test_problem_explanations() -> None:
     assert "five minutes" in explain(IPBlocked("blocked"), profile="p", platform="x").fix
     assert explain(NetworkError("down"), profile="p", platform="x").fix == "Press r to retry."
     assert Resource.ALERTS.value == "alerts"
+
+
+def test_panel_titles_and_fields_are_never_markup() -> None:
+    from rich.console import Console
+
+    from datto_tui.tui.widgets.fields import FieldsPanel, render_fields
+
+    panel = FieldsPanel("Context · [b]x[/b] \x1b]0;t\x07", [("Key", "[/]value")])
+    assert panel.border_title is not None and "\\[b]x" in panel.border_title  # escaped markup
+    console = Console(width=60, record=True, color_system=None)
+    console.print(render_fields([("Name", "[/]host\x1b[2J"), ("Empty", None)]))
+    out = console.export_text()
+    assert "[/]host␛[2J" in out and "—" in out

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 
 from datto_tui.api.models import Alert, AlertContext, Device
 from datto_tui.text import clean_line
-from datto_tui.tui.fmt import age_between, timestamp, yes_no
+from datto_tui.tui.fmt import timestamp, when, yes_no
 from datto_tui.tui.screens.device_detail import DeviceDetailScreen, online_text
 from datto_tui.tui.screens.source import DetailSource
 from datto_tui.tui.widgets.fields import Block, Field, FieldsPanel
@@ -105,11 +105,7 @@ def context_fields(context: AlertContext, *, label_known: bool = True) -> list[F
 
 
 def alert_fields(alert: Alert, now: datetime) -> list[Field]:
-    raised = (
-        f"{timestamp(alert.timestamp, utc=False)} ({age_between(alert.timestamp, now)} ago)"
-        if alert.timestamp
-        else None
-    )
+    raised = when(alert.timestamp, now) if alert.timestamp else None
     if alert.resolved:
         state = f"resolved by {alert.resolved_by or '?'} {timestamp(alert.resolved_on)}"
     else:
@@ -152,11 +148,7 @@ def device_fields(alert: Alert, device: Device | None, now: datetime) -> list[Fi
             ("Site", alert.site_name),
             ("Device", Text("not in the live model (yet)", "dim")),
         ]
-    seen = (
-        f"{timestamp(device.last_seen, utc=False)} ({age_between(device.last_seen, now)} ago)"
-        if device.last_seen
-        else None
-    )
+    seen = when(device.last_seen, now) if device.last_seen else None
     return [
         ("Hostname", device.hostname),
         ("Site", device.site_name),
@@ -230,6 +222,6 @@ class AlertDetailScreen(Screen[None]):
         uid = self._alert.device_uid
         device = self._source.device(uid) if uid else None
         if device is None:
-            self.notify("This alert's device is not loaded yet.", severity="warning")
+            self.notify("This alert's device is not loaded yet.", severity="warning", markup=False)
             return
         self.app.push_screen(DeviceDetailScreen(self._source, device))

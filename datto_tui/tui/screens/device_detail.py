@@ -24,7 +24,7 @@ from datto_tui.api.errors import BadRequest, DattoError, NotFound
 from datto_tui.api.models import MASK, Alert, Device, DeviceAudit
 from datto_tui.monitor.view import humanise
 from datto_tui.text import clean_line
-from datto_tui.tui.fmt import age_between, count, size_bytes, timestamp, yes_no
+from datto_tui.tui.fmt import age_between, count, size_bytes, when, yes_no
 from datto_tui.tui.screens.source import DetailSource
 from datto_tui.tui.widgets.fields import Block, Field, FieldsPanel
 
@@ -32,7 +32,7 @@ from datto_tui.tui.widgets.fields import Block, Field, FieldsPanel
 def _when(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
-    return f"{timestamp(value, utc=False)} ({age_between(value, now)} ago)"
+    return when(value, now)
 
 
 def online_text(online: bool | None) -> Text:
@@ -214,7 +214,7 @@ class DeviceDetailScreen(Screen[None]):
     def _show_alerts(self) -> None:
         alerts = self._source.device_alerts(self._device.uid)
         panel = self.query_one("#device-alerts", FieldsPanel)
-        panel.border_title = f"Open alerts ({len(alerts)})"
+        panel.set_title(f"Open alerts ({len(alerts)})")
         panel.set_text(alert_lines(alerts, self._source.clock.now()))
 
     def refresh_device(self) -> None:
@@ -236,7 +236,7 @@ class DeviceDetailScreen(Screen[None]):
         self._reveal = not self._reveal
         panel = self.query_one("#device-udfs", FieldsPanel)
         panel.set_fields(udf_fields(self._device, self._reveal))
-        panel.border_title = "UDFs (revealed)" if self._reveal else "UDFs"
+        panel.set_title("UDFs (revealed)" if self._reveal else "UDFs")
 
     def action_audit(self) -> None:
         if self._audit_state == "loading":

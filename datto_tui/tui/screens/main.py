@@ -150,6 +150,7 @@ class MainScreen(TriageScreen):
         self._pending_counts: dict[str, Counts] = {}
         self._pending_sites = False
         self._freezer = LoadFreezer()
+        self._titles: dict[str, str] = {}
         self._flush_pending = False
         self._last_flush = 0.0
 
@@ -346,9 +347,10 @@ class MainScreen(TriageScreen):
         self.triage_refresh()
 
     def _set_title(self, pane_id: str, title: str) -> None:
-        pane = self.query_one(pane_id)
-        if pane.border_title != title:  # avoid a repaint every tick
-            pane.border_title = title
+        """Set a pane title (plain text: site names are untrusted, a str would be markup)."""
+        if self._titles.get(pane_id) != title:  # avoid a repaint every tick
+            self._titles[pane_id] = title
+            self.query_one(pane_id).border_title = Text(title)
 
     def _mark_freshness(self, pane_id: str, kind: Resource) -> str:
         """Flag a pane whose data is stale or failing (class for colour, words for the title)."""

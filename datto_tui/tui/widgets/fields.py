@@ -73,8 +73,12 @@ class FieldsPanel(Static):
         super().__init__(
             render_fields(fields, label_width=label_width), id=id, classes=f"panel {classes}"
         )
-        self.border_title = title
+        self.set_title(title)
         self._label_width = label_width
+
+    def set_title(self, title: str) -> None:
+        """The border title, as plain text (it may name untrusted things: never markup)."""
+        self.border_title = Text(clean_line(title, 120))
 
     def set_fields(self, fields: Sequence[Field]) -> None:
         self.update(render_fields(fields, label_width=self._label_width))
