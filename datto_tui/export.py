@@ -40,8 +40,11 @@ T_co = TypeVar("T_co", covariant=True)
 Record = Site | Device | Alert
 
 # Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on (C1 controls,
-# bidi overrides); they only occur inside JSON strings, where \\uXXXX is equivalent.
-_JSON_UNSAFE_RE: Final = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# bidi overrides and marks, the set datto_tui.text drops on screen); they only occur inside JSON
+# strings, where \\uXXXX is equivalent.
+_JSON_UNSAFE_RE: Final = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 _CSV_CELL_LIMIT: Final = 1_000_000
 
 

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import httpx
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from datto_tui import logs
@@ -92,6 +92,7 @@ def test_csv_cells_are_inert_and_formula_safe() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+@example("\u200e\u200f\u061c\u202e\u2066\x85\x9b\x1b]0;t\x07=1")
 def test_any_hostname_is_exported_faithfully_and_inertly(name: str) -> None:
     device = Device.from_api({"uid": "u1", "hostname": name, "udf": {"udf1": name}})
     for fmt in ("json", "ndjson", "csv"):
