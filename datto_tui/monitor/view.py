@@ -740,12 +740,12 @@ class TableView(Generic[T]):
     def _store(self, keys: list[str]) -> list[int]:
         """Read ``keys`` from the source into their slots (allocating new ones); returns slots."""
         source, slot_of = self._source, self._slot
-        slots: list[int] = []
-        for key in keys:
-            slot = slot_of.get(key)
-            if slot is None:
-                slot = self._allocate(key)
-            slots.append(slot)
+        fresh = [key for key in keys if key not in slot_of]
+        if len(fresh) > len(self._free):
+            # Many new rows (a page of a first load): grow every per-slot list once.
+            self._grow(len(fresh) - len(self._free))
+        allocate = self._allocate
+        slots = [slot_of[key] if key in slot_of else allocate(key) for key in keys]
         items = [source[k] for k in keys]
         item_list, tail = self._items, self._tail
         tie = self._tie
@@ -802,6 +802,23 @@ class TableView(Generic[T]):
             self._queued.append(0)
         self._slot[key] = slot
         return slot
+
+    def _grow(self, count: int) -> None:
+        """Add ``count`` free slots at the end of every per-slot list (released state)."""
+        start = len(self._keys)
+        self._keys.extend([None] * count)
+        self._items.extend([None] * count)
+        self._tail.extend([""] * count)
+        for sk_list in self._sk_lists.values():
+            sk_list.extend([""] * count)
+        for texts in self._col_texts.values():
+            texts.extend([""] * count)
+        self._hay.extend([""] * count)
+        self._ver.extend([0] * count)
+        self._in_scope.extend(bytes(count))
+        self._queued.extend(bytes(count))
+        # Popped from the end: the new slots are used in order.
+        self._free.extend(range(start + count - 1, start - 1, -1))
 
     def _release(self, slot: int) -> None:
         self._keys[slot] = None

@@ -31,6 +31,8 @@ from typing import Any
 
 from textual.app import App
 
+from datto_tui.tui.memory import freeze_startup
+
 log = logging.getLogger(__name__)
 
 #: Seconds between checks that the terminal is still there.
@@ -208,5 +210,6 @@ def run_app(app: App[Any], *, mouse: bool = True) -> int:
             if guard.reason is not None:
                 log.warning("exited (%s)", guard.reason)
 
+    freeze_startup()
     asyncio.run(main())
     return app.return_code or 0

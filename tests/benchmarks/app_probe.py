@@ -33,6 +33,7 @@ from typing import Any
 from datto_tui.api.client import DattoClient
 from datto_tui.config import Profile
 from datto_tui.fakeapi import DEMO_API_KEY, DEMO_API_SECRET
+from datto_tui.tui.memory import freeze_startup
 from tests.benchmarks.ptyrun import rss_mb
 
 TICK = 0.005
@@ -112,6 +113,7 @@ async def probe(url: str) -> dict[str, Any]:
         return begin_sync(kind)
 
     app.store.begin_sync = begin  # type: ignore[method-assign]
+    freeze_startup()  # as datto_tui.tui.terminal.run_app does before the app runs
     monitor = StallMonitor()
     started = time.perf_counter()
     cpu_started = time.process_time()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from datto_tui.api.models import Alert, AlertContext, Device, Udfs
+from datto_tui.api.models import NO_UDFS, Alert, AlertContext, Device
 
 #: The instant synthetic data is relative to (and the FakeClock start used with it).
 EPOCH = datetime(2026, 5, 28, 12, 0, tzinfo=UTC)
@@ -28,7 +28,7 @@ _CLASSES = ("device", "device", "device", "esxihost", "printer", "rmmnetworkdevi
 _PATCH = ("FullyPatched", "ApprovedPending", "InstallError", "NoPolicy", None)
 _AV = ("RunningAndUpToDate", "RunningAndNotUpToDate", "NotRunning", "NotDetected", None)
 _SITE_WORDS = ("Acme", "Dental", "Harbor", "Legal", "Summit", "Clinic", "Bakery", "Metro")
-_NO_UDFS = Udfs()
+_NO_UDFS = NO_UDFS
 
 
 def site_name(i: int) -> str:

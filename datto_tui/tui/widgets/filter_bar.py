@@ -69,6 +69,7 @@ class FilterBar(Horizontal):
         self.table = table
         self._active = False
         self._status: tuple[object, ...] = ()
+        self._status_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text("/"), classes="filter-prompt")
@@ -125,10 +126,15 @@ class FilterBar(Horizontal):
         self.set_class(error is not None, "-error")
         self.set_class(error is None and shown == 0 and total > 0, "-empty")
         if error is not None:
-            status.update(Text(clean_line(error, 160)))
-            return
-        parts = [f"{count(shown)} of {count(total)}", *toggles]
-        status.update(Text(" · ".join(parts)))
+            text = Text(clean_line(error, 160))
+        else:
+            text = Text(" · ".join([f"{count(shown)} of {count(total)}", *toggles]))
+        # The status is ``width: auto``: only a new width needs a layout pass, and only while
+        # the bar is shown (showing it lays the screen out anyway). A layout pass repaints the
+        # whole screen: while 100k devices load, the count changes every second.
+        resize = self.has_class("-shown") and text.cell_len != self._status_width
+        self._status_width = text.cell_len
+        status.update(text, layout=resize)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

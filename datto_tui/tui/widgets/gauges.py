@@ -210,7 +210,10 @@ def freshness_text(status: ResourceStatus) -> tuple[str, str]:
         return f"{name} failing: {error_gist(status.error)}", "-failing"
     if status.loading and (status.age is None or status.loaded):
         if status.total:
-            return f"{name} {count(status.loaded)}/{count(status.total)}", "-loading"
+            # The count is padded to the total's width: a gauge whose width changes forces a
+            # layout pass (a whole-screen repaint) on every page of a big first load.
+            total = count(status.total)
+            return f"{name} {count(status.loaded):>{len(total)}}/{total}", "-loading"
         if status.loaded:
             return f"{name} {count(status.loaded)}…", "-loading"
         return f"{name} loading…", "-loading"

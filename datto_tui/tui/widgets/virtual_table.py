@@ -64,6 +64,13 @@ _STYLE_NAMES = frozenset(
 )
 
 
+#: Rendered lines kept: a few screens' worth, enough to scroll back and forth without
+#: rendering again. Every data change makes new lines; a bigger cache only fills up with stale
+#: ones over the hours (a few MB per table on a wall screen that runs for weeks).
+LINE_CACHE_SCREENS = 3
+LINE_CACHE_MIN = 64
+
+
 @dataclass(frozen=True, slots=True)
 class PlacedColumn:
     """A column as laid out: its left edge (after the gutter) and its width in cells."""
@@ -346,7 +353,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._placed: tuple[PlacedColumn, ...] = ()
         self._placed_width = -1
         self._layout_id = 0
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(LINE_CACHE_MIN)
         self._styles: dict[tuple[str, bool], Style] = {}
         self._row_style_cache: dict[tuple[object, ...], tuple[Style, Style, Style]] = {}
         self._cell_style_cache: dict[tuple[Style, str, bool], Style] = {}
@@ -463,7 +470,21 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def _update_virtual_size(self) -> None:
         size = Size(self.scrollable_content_region.width, len(self._view) + 1)
-        if size != self.virtual_size:
+        old = self.virtual_size
+        if size == old:
+            return
+        container = self.container_size
+        if (
+            size.width == old.width
+            and container.height
+            and self.show_vertical_scrollbar == (size.height > container.height)
+        ):
+            # Only the scrollbar's extent changed: update it as Textual does for a resize
+            # without layout. Assigning ``virtual_size`` would lay out and repaint the whole
+            # screen, once a second while a big account loads.
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
             self.virtual_size = size
 
     def _body_height(self) -> int:
@@ -640,7 +661,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._painted.clear()
         self.refresh()
 
-    def _on_resize(self, _event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize) -> None:
+        self._lines.grow(LINE_CACHE_SCREENS * event.size.height)
         self._update_virtual_size()
         self._scroll_cursor_into_view()
 
