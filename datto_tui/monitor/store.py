@@ -150,7 +150,7 @@ class Store:
         *,
         clock: Clock | None = None,
         recent_limit: int = 500,
-        tombstone_limit: int = 5000,
+        tombstone_limit: int = 1000,
     ) -> None:
         self._clock: Clock = clock or SystemClock()
         # Ordered by when each record was last seen (applied): the records a complete sync did

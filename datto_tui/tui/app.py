@@ -26,6 +26,7 @@ from datto_tui.monitor.store import Store
 from datto_tui.tui import keys
 from datto_tui.tui.adapter import StoreAdapter
 from datto_tui.tui.health_log import HealthLog
+from datto_tui.tui.memory import CacheTrimmer
 from datto_tui.tui.messages import ProblemFound
 from datto_tui.tui.poll_source import WatchedSource
 from datto_tui.tui.recovery import RetryOnRecovery
@@ -136,6 +137,7 @@ class DattoApp(TriageApp):
         # The log says when polls recover; a recovery retries the other failing polls at once.
         self.store.subscribe(HealthLog(self.clock))
         self.store.subscribe(RetryOnRecovery(self.poller))
+        self.store.subscribe(CacheTrimmer())  # Rich's text caches, on a screen up for weeks
         # The first frame (the loading state) goes out before the first poll takes the loop:
         # the poller starts once the main screen has been painted.
         self.main_screen.call_after_refresh(self.run_poller)

@@ -18,6 +18,8 @@ stylesheet): the first freeze of a load would otherwise walk all of it, a 100+ m
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
+from typing import Any
 
 #: Records loaded between two freezes during the first load (each freeze costs ~10 ms).
 FREEZE_STEP = 2_500
@@ -58,3 +60,41 @@ def freeze_startup() -> None:
     avoids). Call it once, just before the app runs; not from tests, where it would keep the
     objects of earlier tests alive."""
     gc.freeze()
+
+
+#: Entries kept in Rich's process-wide text caches before they are emptied (see
+#: :func:`trim_shared_caches`).
+SHARED_CACHE_LIMIT = 2048
+
+
+def trim_shared_caches(limit: int | None = None) -> bool:
+    """Empty Rich's process-wide caches of cell widths and segment splits once they hold more
+    than ``limit`` (default :data:`SHARED_CACHE_LIMIT`) entries; returns whether any was
+    emptied.
+
+    They are bounded (4,096 and 16,384 entries) but fill slowly with every new piece of text
+    drawn: on a screen that runs for weeks, with names that change all day, they grow for days
+    and end up holding several MB of old text. Emptying them costs a few re-measured strings.
+    """
+    bound = SHARED_CACHE_LIMIT if limit is None else limit
+    trimmed = False
+    for cache in _shared_caches():
+        if cache.cache_info().currsize > bound:
+            cache.cache_clear()
+            trimmed = True
+    return trimmed
+
+
+def _shared_caches() -> tuple[Any, ...]:
+    from rich.cells import cached_cell_len
+    from rich.segment import Segment
+
+    return (cached_cell_len, Segment._split_cells)
+
+
+class CacheTrimmer:
+    """A store subscriber: :func:`trim_shared_caches` after every batch of changes (a check of
+    two counters; the caches are emptied a few times a day at most)."""
+
+    def __call__(self, _events: Sequence[object]) -> None:
+        trim_shared_caches()

@@ -526,7 +526,7 @@ class Soak:
             # dashboard reads none of them; the harness reads the request log as it goes).
             resolved_cap=100,
             activity_cap=100,
-            log_size=2_000,
+            log_size=500,
         )
         self.service = FakeService(fake_config, clock=self.clock)
         self.tokens = AuditedTokenStore(fake_config, self.clock)

@@ -1,0 +1,61 @@
+"""Memory hygiene: Rich's shared text caches stay bounded; first-load freezes are paced."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cached_cell_len
+from rich.segment import Segment
+
+from datto_tui.tui import memory
+from datto_tui.tui.memory import CacheTrimmer, LoadFreezer, trim_shared_caches
+
+
+def test_trim_empties_a_cache_only_past_the_limit() -> None:
+    cached_cell_len.cache_clear()
+    Segment._split_cells.cache_clear()
+    for i in range(50):
+        cached_cell_len(f"name {i}")
+    assert not trim_shared_caches(limit=100)
+    assert cached_cell_len.cache_info().currsize == 50
+    assert trim_shared_caches(limit=20)
+    assert cached_cell_len.cache_info().currsize == 0
+
+
+def test_trim_covers_segment_splits() -> None:
+    cached_cell_len.cache_clear()
+    Segment._split_cells.cache_clear()
+    for cut in range(1, 30):
+        Segment("名前の長いホスト名前の長いホスト名前の長い").split_cells(cut)
+    assert Segment._split_cells.cache_info().currsize > 20
+    assert trim_shared_caches(limit=20)
+    assert Segment._split_cells.cache_info().currsize == 0
+
+
+def test_the_store_subscriber_trims_at_the_module_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "SHARED_CACHE_LIMIT", 5)
+    cached_cell_len.cache_clear()
+    Segment._split_cells.cache_clear()
+    for i in range(4):
+        cached_cell_len(f"x{i}")
+    CacheTrimmer()([])
+    assert cached_cell_len.cache_info().currsize == 4
+    for i in range(4, 8):
+        cached_cell_len(f"x{i}")
+    CacheTrimmer()([])
+    assert cached_cell_len.cache_info().currsize == 0
+
+
+def test_freezes_come_every_step_and_stop_after_the_first_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda: calls.append(1))
+    freezer = LoadFreezer(step=100)
+    for loaded in range(0, 1001, 50):
+        freezer.loaded(loaded)
+    assert len(calls) == 10
+    freezer.done(1000)
+    assert len(calls) == 11
+    freezer.loaded(5000)
+    freezer.done(5000)
+    assert len(calls) == 11  # only the first load is frozen
