@@ -23,18 +23,29 @@ from typing import Any
 
 #: Records loaded between two freezes during the first load (each freeze costs ~10 ms).
 FREEZE_STEP = 2_500
+#: Loads smaller than this are not frozen: their collections are short anyway.
+FREEZE_MIN_TOTAL = 10_000
 
 
 class LoadFreezer:
-    """Call :meth:`loaded` with the running count of a first load, :meth:`done` at its end."""
+    """Call :meth:`loaded` with the running count (and the announced total) of a first load,
+    :meth:`done` at its end.
 
-    def __init__(self, step: int = FREEZE_STEP) -> None:
+    A big load is frozen as soon as it starts (what the app made before it: screens, sites,
+    alerts; ~40 ms, once), then every ``step`` records (only those records are walked), and
+    once more at its end.
+    """
+
+    def __init__(self, step: int = FREEZE_STEP, min_total: int = FREEZE_MIN_TOTAL) -> None:
         self._step = step
-        self._frozen_at = 0
+        self._min_total = min_total
+        self._frozen_at: int | None = None
         self._finished = False
 
-    def loaded(self, count: int) -> None:
-        if not self._finished and count - self._frozen_at >= self._step:
+    def loaded(self, count: int, total: int | None) -> None:
+        if self._finished or total is None or total < self._min_total:
+            return
+        if self._frozen_at is None or count - self._frozen_at >= self._step:
             self._frozen_at = count
             freeze_long_lived()
 
@@ -43,7 +54,7 @@ class LoadFreezer:
         if self._finished:
             return
         self._finished = True
-        if count >= self._step:
+        if count >= self._min_total:
             freeze_long_lived()
 
 

@@ -45,17 +45,28 @@ def test_the_store_subscriber_trims_at_the_module_limit(monkeypatch: pytest.Monk
     assert cached_cell_len.cache_info().currsize == 0
 
 
-def test_freezes_come_every_step_and_stop_after_the_first_load(
+def test_big_loads_freeze_at_the_start_every_step_and_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[int] = []
     monkeypatch.setattr(memory, "freeze_long_lived", lambda: calls.append(1))
-    freezer = LoadFreezer(step=100)
-    for loaded in range(0, 1001, 50):
-        freezer.loaded(loaded)
-    assert len(calls) == 10
+    freezer = LoadFreezer(step=100, min_total=500)
+    for loaded in range(50, 1001, 50):
+        freezer.loaded(loaded, 1000)
+    assert len(calls) == 10  # at 50 (the start), then at 150, 250, ... 950
     freezer.done(1000)
     assert len(calls) == 11
-    freezer.loaded(5000)
+    freezer.loaded(5000, 5000)
     freezer.done(5000)
     assert len(calls) == 11  # only the first load is frozen
+
+
+def test_small_loads_are_never_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda: calls.append(1))
+    freezer = LoadFreezer(step=100, min_total=500)
+    for loaded in range(50, 401, 50):
+        freezer.loaded(loaded, 400)
+    freezer.loaded(450, None)
+    freezer.done(450)
+    assert calls == []

@@ -550,7 +550,7 @@ class MainScreen(TriageScreen):
         if message.phase == "progress":
             self._loading[kind] = (message.loaded, message.total)
             if first_load:
-                self._freezer.loaded(message.loaded)
+                self._freezer.loaded(message.loaded, message.total)
         elif message.phase in ("completed", "aborted"):
             self._loading.pop(kind, None)
             if message.phase == "completed":
