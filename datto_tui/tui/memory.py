@@ -24,7 +24,7 @@ from typing import Any
 #: Records loaded between two freezes during the first load (each freeze costs ~10 ms).
 FREEZE_STEP = 2_500
 #: Loads smaller than this are not frozen: their collections are short anyway.
-FREEZE_MIN_TOTAL = 10_000
+FREEZE_MIN_TOTAL = 2_000
 
 
 class LoadFreezer:
@@ -55,7 +55,15 @@ class LoadFreezer:
             return
         self._finished = True
         if count >= self._min_total:
+            self._frozen_at = count
             freeze_long_lived()
+
+    def release(self) -> None:
+        """The app is closing: give what was frozen back to the collector (a process that goes
+        on, such as a test run, would otherwise keep every frozen object that dies later)."""
+        if self._frozen_at is not None:
+            self._frozen_at = None
+            gc.unfreeze()
 
 
 def freeze_long_lived() -> None:

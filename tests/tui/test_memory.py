@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from rich.cells import cached_cell_len
 from rich.segment import Segment
@@ -70,3 +72,17 @@ def test_small_loads_are_never_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     freezer.loaded(450, None)
     freezer.done(450)
     assert calls == []
+
+
+def test_release_gives_frozen_objects_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    unfrozen: list[int] = []
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda: None)
+    monkeypatch.setattr(gc, "unfreeze", lambda: unfrozen.append(1))
+    idle = LoadFreezer(step=100, min_total=500)
+    idle.release()
+    assert unfrozen == []  # nothing was frozen
+    freezer = LoadFreezer(step=100, min_total=500)
+    freezer.loaded(50, 1000)
+    freezer.release()
+    freezer.release()
+    assert unfrozen == [1]

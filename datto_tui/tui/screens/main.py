@@ -224,6 +224,9 @@ class MainScreen(TriageScreen):
     def status_bar(self) -> StatusBar:
         return self.query_one(StatusBar)
 
+    def on_unmount(self) -> None:
+        self._freezer.release()
+
     async def settled(self) -> None:
         """Return once every message posted to this screen so far has been handled."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
