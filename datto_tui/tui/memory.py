@@ -21,6 +21,9 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cached_cell_len
+from rich.segment import Segment
+
 #: Records loaded between two freezes during the first load (each freeze costs ~10 ms).
 FREEZE_STEP = 2_500
 #: Loads smaller than this are not frozen: their collections are short anyway.
@@ -105,9 +108,6 @@ def trim_shared_caches(limit: int | None = None) -> bool:
 
 
 def _shared_caches() -> tuple[Any, ...]:
-    from rich.cells import cached_cell_len
-    from rich.segment import Segment
-
     return (cached_cell_len, Segment._split_cells)
 
 
