@@ -13,10 +13,11 @@ Contract of :class:`Budget`:
   for any number of concurrent callers and whatever the network latency: a slot counts from the
   moment it is granted until ``window`` seconds after its request completed, so however late a
   request reaches the service it falls inside a window the client has already counted.
-- Two priorities. An :attr:`Priority.INTERACTIVE` waiter always goes before a
-  :attr:`Priority.BACKGROUND` one, and background work may use only ``limit - reserve`` slots
-  (reserve = 10 % of the limit, at least one slot unless the limit is a single slot), so a sync
-  can never starve the person at the keyboard. Within a priority, first come, first served.
+- Three priorities. An :attr:`Priority.INTERACTIVE` waiter always goes before the others, and
+  they (:attr:`Priority.LIVE` polls, then :attr:`Priority.BACKGROUND` syncs, in that order) may
+  use only ``limit - reserve`` slots (reserve = 10 % of the limit, at least one slot unless the
+  limit is a single slot), so a sync can never starve the person at the keyboard, nor a bulk
+  sync the live polls. Within a priority, first come, first served.
 - Pauses. :meth:`note_rate_limited` (a 429) pauses every lane for at least 60 s (longer if the
   service said ``Retry-After``). :meth:`note_forbidden` (a 403) within 10 minutes of a 429 is taken
   as the service's IP block: every lane pauses for 5 minutes. Waiters wait out a pause; nothing is
@@ -67,10 +68,18 @@ _EPSILON = 0.001
 
 
 class Priority(enum.IntEnum):
-    """Who is waiting: the person at the keyboard, or a background sync. Lower goes first."""
+    """Who is waiting. Lower goes first.
+
+    - ``INTERACTIVE``: the person at the keyboard (may use the whole share).
+    - ``LIVE``: small background polls whose age shows on screen (open alerts, the account,
+      the request rate): queued ahead of bulk syncs, so a 100k-device sync never leaves the
+      alert pane stale or the budget unmeasured.
+    - ``BACKGROUND``: bulk syncs (devices, sites).
+    """
 
     INTERACTIVE = 0
-    BACKGROUND = 1
+    LIVE = 1
+    BACKGROUND = 2
 
 
 @dataclass(frozen=True, slots=True)

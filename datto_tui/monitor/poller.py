@@ -5,6 +5,9 @@ Contract:
 - One asyncio task per resource (sites, devices, open alerts, account, request rate) on the
   caller's loop; :meth:`Poller.start` needs a running loop. Polls of one resource never overlap:
   the next one is armed only after the previous one finished.
+- Priorities (see :class:`~datto_tui.api.budget.Priority`): open alerts, the account and the
+  request rate poll as ``LIVE``, ahead of the ``BACKGROUND`` syncs of devices and sites in the
+  client's budget queue, so a long device sync never leaves the alert pane stale.
 - Start-up order: sites, alerts and the account poll at once (small lists, so the screen has
   something quickly); devices (the big list, applied page by page with progress) and the request
   rate wait until sites and alerts have each had their first attempt.
@@ -384,9 +387,9 @@ class Poller:
             if kind in SYNC_KINDS:
                 await self._sync(slot)
             elif kind is Resource.ACCOUNT:
-                self._store.set_account(await self._source.account(priority=Priority.BACKGROUND))
+                self._store.set_account(await self._source.account(priority=Priority.LIVE))
             else:
-                rate = await self._source.request_rate(priority=Priority.BACKGROUND)
+                rate = await self._source.request_rate(priority=Priority.LIVE)
                 self._store.set_request_rate(rate)
         except asyncio.CancelledError:
             slot.in_progress = False
@@ -417,7 +420,7 @@ class Poller:
         elif kind is Resource.DEVICES:
             stream = self._source.devices(priority=Priority.BACKGROUND)
         else:
-            stream = self._source.open_alerts(priority=Priority.BACKGROUND)
+            stream = self._source.open_alerts(priority=Priority.LIVE)
         store.begin_sync(kind)
         complete = False
         pages = stream.pages()

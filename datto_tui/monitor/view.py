@@ -31,6 +31,7 @@ Text contract: :attr:`Column.text` returns text already neutralised by
 
 from __future__ import annotations
 
+import struct
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -51,8 +52,9 @@ SortValue = str | int | float | datetime | None
 
 _PRESENT = "0"
 _MISSING = "1"
-_NUMBER_OFFSET = 5 * 10**17
+_NUMBER_OFFSET = 1 << 63
 _NUMBER_RANGE = 4e14
+_PACK = struct.Struct(">Q").pack
 # Up to this many changed rows a refresh moves rows one by one (one memmove each); beyond it,
 # it cuts and merges the lists in slices (a few O(n) copies whatever the count).
 _SMALL_CHANGE = 48
@@ -62,11 +64,12 @@ _NOT = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 
 
 def _encode_number(value: float) -> str:
-    """A fixed-width string whose lexical order is the numeric order (to 1/1000, |v| < 4e14)."""
+    """Eight characters whose lexical order is the numeric order (to 1/1000, |v| < 4e14): the
+    thousandths, offset by 2**63, big-endian, one Latin-1 character per byte."""
     if -_NUMBER_RANGE < value < _NUMBER_RANGE:
-        return "%019d" % (int(value * 1000) + _NUMBER_OFFSET)  # noqa: UP031 (fastest here)
+        return _PACK(int(value * 1000) + _NUMBER_OFFSET).decode("latin-1")
     # Out of range, infinite or NaN: pinned to the ends.
-    return "0" * 19 if value < 0 else "9" * 19
+    return "\x00" * 8 if value < 0 else "\xff" * 8
 
 
 def encode_sort_value(value: SortValue) -> str:
@@ -78,6 +81,63 @@ def encode_sort_value(value: SortValue) -> str:
     if isinstance(value, datetime):
         return _PRESENT + _encode_number(value.timestamp())
     return _PRESENT + _encode_number(float(value))
+
+
+def _encode_values(values: list[SortValue]) -> tuple[list[str], str | None]:
+    """``encode_sort_value`` of each value (the same strings), faster for many values, and
+    what kind of codes they are (see :func:`_code_kind`).
+
+    Repeated values (a site, an OS, a status) are encoded once each and share one string;
+    mostly distinct ones take a bulk path by type (text lowercased, times packed in one
+    ``struct`` call).
+    """
+    distinct = set(values)
+    kind, kinds = _code_kind(distinct)
+    if len(distinct) * 2 <= len(values):
+        codes = {v: encode_sort_value(v) for v in distinct}
+        return list(map(codes.__getitem__, values)), kind
+    if kinds == {str}:
+        return [_MISSING if v is None else _PRESENT + v.lower() for v in values], kind  # type: ignore[union-attr]
+    if kinds == {datetime}:
+        stamps = [None if v is None else v.timestamp() for v in values]  # type: ignore[union-attr]
+        if all(s is None or -_NUMBER_RANGE < s < _NUMBER_RANGE for s in stamps):
+            present = [int(s * 1000) + _NUMBER_OFFSET for s in stamps if s is not None]
+            packed = struct.pack(f">{len(present)}Q", *present).decode("latin-1")
+            out: list[str] = []
+            at = 0
+            for s in stamps:
+                if s is None:
+                    out.append(_MISSING)
+                else:
+                    out.append(_PRESENT + packed[at : at + 8])
+                    at += 8
+            return out, kind
+    return list(map(encode_sort_value, values)), kind
+
+
+def _code_kind(distinct: set[SortValue]) -> tuple[str | None, set[type]]:
+    """What the codes of the values ``distinct`` are, for the stable sort (see
+    ``TableView._arranged_all``): ``"text"`` (no text holds a NUL, the tie separator),
+    ``"number"`` (times and numbers: codes of one width), ``""`` (no value), or ``None`` when a
+    code could be a proper prefix of another followed by a NUL (text with NUL, or text mixed
+    with other values); and the types of the values (``None`` left out)."""
+    kinds = set(map(type, distinct))
+    kinds.discard(type(None))
+    if not kinds:
+        return "", kinds
+    if str not in kinds:
+        return "number", kinds
+    if kinds != {str} or "\0" in "".join(v for v in distinct if v is not None):  # type: ignore[misc]
+        return None, kinds
+    return "text", kinds
+
+
+def _merge_kinds(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return None
+    if not a or not b:
+        return a or b
+    return a if a == b else None
 
 
 def _no_style(_item: object) -> str | None:
@@ -183,8 +243,13 @@ class TableView(Generic[T]):
         self._keys: list[str | None] = []
         self._items: list[T | None] = []
         self._tail: list[str] = []
-        self._sk_lists: dict[str, list[str]] = {}
+        self._prefix_lists: dict[str, list[str]] = {}
+        self._kinds: dict[str, str | None] = {}  # per cached column: see _code_kind
         self._sk: list[str] = []
+        # Live slots in tail order (tie, then key), built by the first full sort and kept up
+        # to date from then on: a stable sort of it by the encoded values alone is the order by
+        # the full sort keys, and much cheaper (short, shared strings; long equal runs).
+        self._by_tie: list[int] | None = None
         self._hay: list[str | None] = []
         self._col_texts: dict[str, list[str | None]] = {}
         self._ver: list[int] = []
@@ -306,18 +371,24 @@ class TableView(Generic[T]):
             return
         self._sort_column = col
         self._descending = descending
-        cached = self._sk_lists.pop(col.key, None)
-        if cached is None:
+        prefixes = self._prefix_lists.pop(col.key, None)
+        if prefixes is None:
             live = self._live_slots()
-            cached = [""] * len(self._keys)
-            for slot, sort_key in zip(live, self._sort_keys(col, live), strict=True):
-                cached[slot] = sort_key
-        self._sk_lists[col.key] = cached  # most recent last
-        while len(self._sk_lists) > _SORT_KEY_CACHE:
-            self._sk_lists.pop(next(iter(self._sk_lists)))
-        self._sk = cached
+            encoded = self._encode(col, live, fresh=True)
+            if not self._free:
+                prefixes = encoded
+            else:
+                prefixes = [""] * len(self._keys)
+                for slot, prefix in zip(live, encoded, strict=True):
+                    prefixes[slot] = prefix
+        self._prefix_lists[col.key] = prefixes  # most recent last
+        while len(self._prefix_lists) > _SORT_KEY_CACHE:
+            dropped = next(iter(self._prefix_lists))
+            self._prefix_lists.pop(dropped)
+            self._kinds.pop(dropped, None)
+        self._sk = list(map(add, prefixes, self._tail))
         visible = self._visible
-        self._arrange(self._order)
+        self._order = self._arranged_all(self._order)
         if len(visible) == len(self._order):
             self._visible = self._order[:]
         else:
@@ -333,28 +404,19 @@ class TableView(Generic[T]):
             return list(range(len(self._keys)))
         return [s for s, k in enumerate(self._keys) if k is not None]
 
-    def _sort_keys(self, col: Column[T], slots: list[int]) -> list[str]:
-        """The sort keys of ``col`` for ``slots`` (value, then the row's tie suffix)."""
-        items, tail = self._items, self._tail
+    def _encode(self, col: Column[T], slots: list[int], *, fresh: bool = False) -> list[str]:
+        """The encoded sort values of ``col`` for ``slots`` (sort keys without the tie suffix);
+        notes whether the column allows the stable sort by them (see :meth:`_arranged_all`):
+        ``fresh`` when ``slots`` are every live row, so the note starts over."""
+        items = self._items
         if col.sort_key is not None:
             values = list(map(col.sort_key, map(items.__getitem__, slots)))  # type: ignore[arg-type]
         else:
             text = col.text
             values = [text(items[s], _EPOCH) for s in slots]  # type: ignore[arg-type]
-        encode = encode_sort_value
-        offset = _NUMBER_OFFSET
-        # Inline fast paths for the common types; encode_sort_value gives the same strings.
-        prefix = [
-            _MISSING
-            if v is None
-            else _PRESENT + v.lower()
-            if type(v) is str
-            else "0%019d" % (int(v.timestamp() * 1000) + offset)  # noqa: UP031
-            if type(v) is datetime
-            else encode(v)
-            for v in values
-        ]
-        return list(map(add, prefix, map(tail.__getitem__, slots)))
+        encoded, kind = _encode_values(values)
+        self._kinds[col.key] = kind if fresh else _merge_kinds(self._kinds.get(col.key), kind)
+        return encoded
 
     def _before(self, a: str, b: str) -> bool:
         """Whether sort key ``a`` comes before ``b`` in display order."""
@@ -365,8 +427,11 @@ class TableView(Generic[T]):
             return a_present
         return a > b if a_present else a < b
 
-    def _locate(self, slots: list[int], sort_key: str) -> int:
-        """First position in ``slots`` (display order) not before ``sort_key``."""
+    def _locate(self, slots: list[int], sort_key: str, *, tie: bool = False) -> int:
+        """First position in ``slots`` (display order) not before ``sort_key``; with ``tie``,
+        in the tie order (``slots`` ascending by tail, ``sort_key`` a tail)."""
+        if tie:
+            return bisect_left(slots, sort_key, key=self._tail.__getitem__)
         sk = self._sk
         if not self._descending:
             return bisect_left(slots, sort_key, key=sk.__getitem__)
@@ -380,11 +445,12 @@ class TableView(Generic[T]):
                 hi = mid
         return lo
 
-    def _find(self, slots: list[int], slot: int) -> int | None:
-        """The position of ``slot`` in ``slots`` (display order), or None."""
-        sk = self._sk
+    def _find(self, slots: list[int], slot: int, *, tie: bool = False) -> int | None:
+        """The position of ``slot`` in ``slots`` (display order, or tie order with ``tie``),
+        or None."""
+        sk = self._tail if tie else self._sk
         sort_key = sk[slot]
-        i = self._locate(slots, sort_key)
+        i = self._locate(slots, sort_key, tie=tie)
         n = len(slots)
         # Sort keys are unique unless keys contain NUL; step over equal ones to be safe.
         while i < n and sk[slots[i]] == sort_key:
@@ -409,9 +475,41 @@ class TableView(Generic[T]):
         """Sort ``slots`` into display order in place (near-sorted input costs about O(n))."""
         get = self._sk.__getitem__
         slots.sort(key=get)
+        self._mirror(slots)
+
+    def _arrange_tie(self, slots: list[int]) -> None:
+        """Sort ``slots`` into tie order (ascending tails) in place."""
+        slots.sort(key=self._tail.__getitem__)
+
+    def _mirror(self, slots: list[int]) -> None:
+        """Turn an ascending list into display order (descending: rows with values reversed)."""
         if self._descending:
-            n = bisect_left(slots, _MISSING, key=get)
+            n = bisect_left(slots, _MISSING, key=self._sk.__getitem__)
             slots[:n] = slots[:n][::-1]
+
+    def _arranged_all(self, hint: list[int] | None = None) -> list[int]:
+        """Every live slot in display order.
+
+        A stable sort of the slots in tie order by the encoded values alone gives the order of
+        the full keys whenever no encoded value of the column can be a proper prefix of another
+        followed by the tie separator (one kind of value, text without NUL: see
+        :func:`_code_kind`); otherwise the full keys are sorted. ``hint``: every live slot in
+        some order, where the tie order starts when it has to be built (an order close to it
+        is cheaper to sort).
+        """
+        col = self._sort_column.key
+        if self._kinds.get(col) is None:
+            order = self._live_slots()
+            self._arrange(order)
+            return order
+        by_tie = self._by_tie
+        if by_tie is None:
+            by_tie = hint[:] if hint is not None else self._live_slots()
+            self._arrange_tie(by_tie)
+            self._by_tie = by_tie
+        order = sorted(by_tie, key=self._prefix_lists[col].__getitem__)
+        self._mirror(order)
+        return order
 
     def _flip(self, slots: list[int]) -> None:
         """Switch a display-ordered list between directions (rows with values only)."""
@@ -634,8 +732,12 @@ class TableView(Generic[T]):
             ties = map(str.lower, map(tie, items))  # type: ignore[arg-type]
             self._tail = [f"\0{t}\0{k}" for t, k in zip(ties, keys, strict=True)]
         live = list(range(n))
-        self._sk = self._sort_keys(self._sort_column, live)
-        self._sk_lists = {self._sort_column.key: self._sk}
+        col = self._sort_column
+        self._kinds = {}
+        prefixes = self._encode(col, live, fresh=True)
+        self._prefix_lists = {col.key: prefixes}
+        self._sk = list(map(add, prefixes, self._tail))
+        self._by_tie = None
         self._col_texts = {}
         self._hay = [None] * n
         self._hay_pending = live[::-1]  # warm_search pops from the end: first rows first
@@ -647,9 +749,7 @@ class TableView(Generic[T]):
             self._in_scope = bytearray(b"\x01") * n
         else:
             self._in_scope = bytearray(1 if scope(v) else 0 for v in items)  # type: ignore[arg-type]
-        order = live[:]
-        self._arrange(order)
-        self._order = order
+        self._order = self._arranged_all(live)
         self._base = None
         self._visible = self._filter(self._scoped(), self._query)
         self._invalidate_lists()
@@ -660,20 +760,25 @@ class TableView(Generic[T]):
         slot_of = self._slot
         touched = [slot_of[k] for k in removed]
         touched += [slot_of[k] for k in changed if k in slot_of]
+        by_tie = self._by_tie
         for slot in touched:
             for rows in (self._order, self._visible):
                 i = self._find(rows, slot)
                 if i is not None:
                     del rows[i]
+            if by_tie is not None and (i := self._find(by_tie, slot, tie=True)) is not None:
+                del by_tie[i]
         for k in removed:
             self._release(slot_of.pop(k))
         slots = self._store(changed)
-        sk = self._sk
+        sk, tail = self._sk, self._tail
         for slot in slots:
             key = sk[slot]
             self._order.insert(self._locate(self._order, key), slot)
             if self._matches(slot):
                 self._visible.insert(self._locate(self._visible, key), slot)
+            if by_tie is not None:
+                by_tie.insert(self._locate(by_tie, tail[slot], tie=True), slot)
 
     def _apply_batch(self, changed: list[str], removed: list[str]) -> None:
         """Cut the touched rows out, then merge them back in at their new places.
@@ -685,25 +790,42 @@ class TableView(Generic[T]):
         slot_of = self._slot
         touched = [slot_of[k] for k in removed]
         touched += [slot_of[k] for k in changed if k in slot_of]
+        new_rows = len(changed) + len(removed) - len(touched)
+        if self._by_tie is not None and new_rows * 100 > len(self._order):
+            # Rows arrive in bulk (a load): keeping the tie order would cost as much as the
+            # order itself; the next full sort builds it again.
+            self._by_tie = None
+        # Everything shown (no scope, no filter): the visible rows are a copy of the order.
+        everything = self._scope is None and self._query.is_empty
         order = self._cut(self._order, touched)
-        visible = self._cut(self._visible, touched)
+        visible = None if everything else self._cut(self._visible, touched)
+        by_tie = None if self._by_tie is None else self._cut(self._by_tie, touched, tie=True)
         for k in removed:
             self._release(slot_of.pop(k))
         stored = self._store(changed)
-        self._order = self._merge(order, stored)
+        # The merged orders are copied into the lists kept so far rather than replacing them:
+        # a long-lived 100k-entry list is walked by no garbage collection once it is old (or
+        # frozen while a big account loads), a new one by several, each costing milliseconds.
+        self._order[:] = self._merge(order, stored)
+        if by_tie is not None and self._by_tie is not None:
+            self._by_tie[:] = self._merge(by_tie, stored, tie=True)
         self._base = None
+        if visible is None:
+            self._visible[:] = self._order
+            return
         fresh = list(compress(stored, map(self._in_scope.__getitem__, stored)))
-        self._visible = self._merge(visible, self._filter(fresh, self._query))
+        self._visible[:] = self._merge(visible, self._filter(fresh, self._query))
 
-    def _cut(self, rows: list[int], slots: list[int]) -> list[int]:
-        """A new list of ``rows`` without ``slots`` (located with their current sort keys)."""
+    def _cut(self, rows: list[int], slots: list[int], *, tie: bool = False) -> list[int]:
+        """A new list of ``rows`` without ``slots`` (located with their current sort keys, or
+        tails with ``tie``)."""
         if len(slots) * 8 > len(rows):
             keep = bytearray(b"\x01") * len(self._keys)
             for slot in slots:
                 keep[slot] = 0
             return list(compress(rows, map(keep.__getitem__, rows)))
         find = self._find
-        positions = sorted(p for p in (find(rows, s) for s in slots) if p is not None)
+        positions = sorted(p for p in (find(rows, s, tie=tie) for s in slots) if p is not None)
         out: list[int] = []
         start = 0
         for p in positions:
@@ -713,23 +835,25 @@ class TableView(Generic[T]):
         out += rows[start:]
         return out
 
-    def _merge(self, rows: list[int], new: list[int]) -> list[int]:
-        """``rows`` (in display order) with ``new`` rows merged in at their places.
+    def _merge(self, rows: list[int], new: list[int], *, tie: bool = False) -> list[int]:
+        """``rows`` (in display order, or tie order with ``tie``) with ``new`` rows merged in
+        at their places.
 
         Few new rows are placed by binary search and copied around in slices (O(n) memory
         moves, O(k log n) compares); many are sorted together with the rest.
         """
+        arrange = self._arrange_tie if tie else self._arrange
         if len(new) * 8 > len(rows):
             rows.extend(new)
-            self._arrange(rows)
+            arrange(rows)
             return rows
         new = new[:]
-        self._arrange(new)
-        sk, locate = self._sk, self._locate
+        arrange(new)
+        sk, locate = (self._tail if tie else self._sk), self._locate
         out: list[int] = []
         start = 0
         for slot in new:
-            pos = locate(rows, sk[slot])  # non-decreasing: ``new`` is in display order
+            pos = locate(rows, sk[slot], tie=tie)  # non-decreasing: ``new`` is in that order
             if pos > start:
                 out += rows[start:pos]
                 start = pos
@@ -756,10 +880,13 @@ class TableView(Generic[T]):
         ver, generation = self._ver, self._generation
         for slot in slots:
             ver[slot] = generation
-        for column_key, sk_list in self._sk_lists.items():
+        for column_key, prefixes in self._prefix_lists.items():
             col = self._by_key[column_key]
-            for slot, sort_key in zip(slots, self._sort_keys(col, slots), strict=True):
-                sk_list[slot] = sort_key
+            for slot, prefix in zip(slots, self._encode(col, slots), strict=True):
+                prefixes[slot] = prefix
+        current, sk = self._prefix_lists[self._sort_column.key], self._sk
+        for slot in slots:
+            sk[slot] = current[slot] + tail[slot]
         for texts in self._col_texts.values():
             for slot in slots:
                 texts[slot] = None
@@ -792,8 +919,9 @@ class TableView(Generic[T]):
             self._keys.append(key)
             self._items.append(None)
             self._tail.append("")
-            for sk_list in self._sk_lists.values():
-                sk_list.append("")
+            self._sk.append("")
+            for prefixes in self._prefix_lists.values():
+                prefixes.append("")
             for texts in self._col_texts.values():
                 texts.append(None)
             self._hay.append(None)
@@ -809,8 +937,9 @@ class TableView(Generic[T]):
         self._keys.extend([None] * count)
         self._items.extend([None] * count)
         self._tail.extend([""] * count)
-        for sk_list in self._sk_lists.values():
-            sk_list.extend([""] * count)
+        self._sk.extend([""] * count)
+        for prefixes in self._prefix_lists.values():
+            prefixes.extend([""] * count)
         for texts in self._col_texts.values():
             texts.extend([""] * count)
         self._hay.extend([""] * count)

@@ -35,8 +35,8 @@ class LoadFreezer:
     :meth:`done` at its end.
 
     A big load is frozen as soon as it starts (what the app made before it: screens, sites,
-    alerts; ~40 ms, once), then every ``step`` records (only those records are walked), and
-    once more at its end.
+    alerts; after collecting only the young generations, a few ms), then every ``step``
+    records (a full collection, which walks only those records), and once more at its end.
     """
 
     def __init__(self, step: int = FREEZE_STEP, min_total: int = FREEZE_MIN_TOTAL) -> None:
@@ -48,7 +48,12 @@ class LoadFreezer:
     def loaded(self, count: int, total: int | None) -> None:
         if self._finished or total is None or total < self._min_total:
             return
-        if self._frozen_at is None or count - self._frozen_at >= self._step:
+        if self._frozen_at is None:
+            # What the app made before the load (screens, sites, alerts): a full collection of
+            # it would hold the loop ~40 ms, and the collector went over it moments ago anyway.
+            self._frozen_at = count
+            freeze_long_lived(full=False)
+        elif count - self._frozen_at >= self._step:
             self._frozen_at = count
             freeze_long_lived()
 
@@ -69,10 +74,10 @@ class LoadFreezer:
             gc.unfreeze()
 
 
-def freeze_long_lived() -> None:
-    """Collect every generation not frozen yet, then move every object alive now out of the
-    GC's walk."""
-    gc.collect()
+def freeze_long_lived(*, full: bool = True) -> None:
+    """Collect every generation not frozen yet (only the two young ones unless ``full``), then
+    move every object alive now out of the GC's walk."""
+    gc.collect() if full else gc.collect(1)
     gc.freeze()
 
 

@@ -128,6 +128,44 @@ async def test_interactive_jumps_ahead_of_background() -> None:
     assert order == ["ui0", "ui1", "bg0", "bg1", "bg2"]
 
 
+async def test_live_polls_go_ahead_of_bulk_syncs_but_not_of_the_keyboard() -> None:
+    """A sync's pages queued first still wait behind an alerts poll; the person at the keyboard
+    goes before both; live polls never use the keyboard's reserve."""
+    clock = FakeClock(auto_advance=False)
+    budget = Budget(read_share=0.02, clock=clock)  # 12 reads, 2 reserved for interactive
+    for _ in range(12):  # one slot frees per second from t=61 on
+        clock.advance(1)
+        budget.release(await budget.acquire("read"))
+    order: list[str] = []
+
+    async def want(name: str, priority: Priority) -> None:
+        async with budget.slot("read", priority):
+            order.append(name)
+
+    tasks = [asyncio.ensure_future(want(f"sync{i}", Priority.BACKGROUND)) for i in range(2)]
+    await settle()
+    tasks.append(asyncio.ensure_future(want("alerts", Priority.LIVE)))
+    await settle()
+    tasks.append(asyncio.ensure_future(want("ui", Priority.INTERACTIVE)))
+    await settle()
+    clock.advance(49)
+    for _ in range(12):
+        clock.advance(1)
+        await settle()
+    await asyncio.wait_for(asyncio.gather(*tasks), 1)
+    assert order == ["ui", "alerts", "sync0", "sync1"]
+
+    clock.advance(61)  # a fresh window: live polls stop at limit - reserve
+    await settle()
+    for _ in range(10):
+        budget.release(await asyncio.wait_for(budget.acquire("read", Priority.LIVE), 1))
+    blocked = asyncio.ensure_future(budget.acquire("read", Priority.LIVE))
+    await settle()
+    assert not blocked.done()
+    blocked.cancel()
+    await settle()
+
+
 async def test_background_never_uses_the_reserve() -> None:
     clock = FakeClock(auto_advance=False)
     budget = Budget(read_share=0.5, clock=clock)  # 300 reads, 30 reserved

@@ -9,14 +9,14 @@ this event loop or in this process's memory). The client gets the whole read bud
 loads without waiting for the budget window.
 
 Prints one JSON object: seconds from the app's start to "data ready" (sites, alerts, devices and
-the account polled once and rendered), RSS before the app and after the load (and the peak),
-and the event loop's stalls during the load. A stall is measured by a task that sleeps 5 ms over
-and over: how much later than asked each sleep returns is the time something else held the
-loop (the longest, how many over 16 ms and over 50 ms, and the total beyond 16 ms). The same is
-measured in CPU time of the loop's thread (``time.thread_time`` across each sleep): the work
-that held the loop, without the time other processes took the CPU away (a busy machine
-inflates the wall-clock figure, not this one).
-"""
+the account polled once and rendered), the milliseconds from the devices sync completing in the
+store to the end of the first frame whose device table holds every device, RSS before the app
+and after the load (and the peak), and the event loop's stalls during the load. A stall is
+measured by a task that sleeps 5 ms over and over: how much later than asked each sleep returns
+is the time something else held the loop (the longest, how many over 16 ms and over 50 ms, and
+the total beyond 16 ms). The same is measured in CPU time of the loop's thread
+(``time.thread_time`` across each sleep): the work that held the loop, without the time other
+processes took the CPU away (a busy machine inflates the wall-clock figure, not this one)."""
 
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ async def probe(url: str) -> dict[str, Any]:
 
     Stalls are summarised over the device load (from the devices sync's start to data ready)
     and, with the ``start_`` prefix, from the app's start (its first frames included)."""
+    from textual.screen import Screen
+
     from datto_tui.monitor.events import Resource
     from datto_tui.tui.app import DattoApp  # imported here: the import is not part of the load
 
@@ -113,6 +115,29 @@ async def probe(url: str) -> dict[str, Any]:
         return begin_sync(kind)
 
     app.store.begin_sync = begin  # type: ignore[method-assign]
+    # Data ready (the devices sync complete in the store) -> the first frame whose device
+    # table holds every device.
+    synced: list[float] = []
+    shown_at: list[float] = []
+    end_sync = app.store.end_sync
+
+    def end(kind: Resource, complete: bool) -> Any:
+        events = end_sync(kind, complete)
+        if kind is Resource.DEVICES and complete and not synced:
+            synced.append(time.perf_counter())
+        return events
+
+    app.store.end_sync = end  # type: ignore[method-assign]
+    compositor_refresh = Screen._compositor_refresh
+
+    def frame(screen: Screen[Any]) -> None:
+        compositor_refresh(screen)
+        if synced and not shown_at and screen is app.screen:
+            view = app.main_screen.devices_view
+            if view.total == len(app.store.devices):
+                shown_at.append(time.perf_counter())
+
+    Screen._compositor_refresh = frame  # type: ignore[method-assign]
     freeze_startup()  # as datto_tui.tui.terminal.run_app does before the app runs
     monitor = StallMonitor()
     started = time.perf_counter()
@@ -134,6 +159,9 @@ async def probe(url: str) -> dict[str, Any]:
         "ready_s": round(ready, 3),
         "ready_cpu_s": round(cpu, 3),
         "load_s": round(time.perf_counter() - load_started[0], 3) if load_started else None,
+        "table_frame_after_data_ms": (
+            round((shown_at[0] - synced[0]) * 1000, 1) if synced and shown_at else None
+        ),
         "rss_before_mb": round(rss_before, 1),
         "rss_mb": round(rss_after, 1),
         "rss_peak_mb": round(peak, 1),

@@ -450,3 +450,97 @@ def test_device_texts_are_neutralised() -> None:
     assert cells["hostname"] == "a␛]0;t�b⏎c"
     assert cells["site"] == "[/]"
     assert all(ch.isprintable() for text in cells.values() for ch in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The order is the order of the full sort keys, whatever path built it
+
+MIXED_COLUMNS: tuple[Column[Row], ...] = (
+    *COLUMNS,
+    # Text for some rows, numbers for others: the stable sort by codes alone must not be used.
+    Column(
+        "mixed",
+        "Mixed",
+        lambda r, _n: r.name,
+        sort_key=lambda r: r.name if r.score is None else r.score,
+    ),
+)
+nul_names = st.sampled_from(["a", "a\0", "a\0b", "ab", "A\0", "", "\0", "b", "a\x01"])
+nul_rows = st.builds(Row, uids, nul_names, groups, scores, flags)
+
+
+def reference_order(source: dict[str, Row], column: Column[Row], descending: bool) -> list[str]:
+    """The documented order, from scratch: sort value, then tie (name, case-insensitive), then
+    key; missing values last in both directions; descending mirrors the rows with values."""
+
+    def full_key(r: Row) -> str:
+        return f"{encode_sort_value(column.sort_value(r))}\0{r.name.lower()}\0{r.uid}"
+
+    ordered = sorted(source.values(), key=full_key)
+    present = [r.uid for r in ordered if column.sort_value(r) is not None]
+    missing = [r.uid for r in ordered if column.sort_value(r) is None]
+    return (present[::-1] if descending else present) + missing
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(nul_rows, max_size=60),
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("upsert"), st.lists(nul_rows, max_size=30)),
+            st.tuples(st.just("remove"), st.lists(uids, max_size=20)),
+            st.tuples(
+                st.just("sort"),
+                st.sampled_from(["name", "group", "score", "flag", "mixed"]),
+                st.booleans(),
+            ),
+        ),
+        max_size=10,
+    ),
+    st.sampled_from([0, 48]),
+)
+def test_order_is_the_order_of_the_full_sort_keys(
+    initial: list[Row], ops: list[tuple[object, ...]], small_change: int
+) -> None:
+    """Texts holding NUL (the tie separator) and columns mixing text and numbers included:
+    sorting through the tie order must give what sorting the full keys gives."""
+    source: dict[str, Row] = {r.uid: r for r in initial}
+    view: TableView[Row] = TableView(
+        MIXED_COLUMNS, key=lambda r: r.uid, source=source, tie_key=lambda r: r.name
+    )
+    view.small_change = small_change
+    by_key = {c.key: c for c in MIXED_COLUMNS}
+    for op in ops:
+        kind, *args = op
+        if kind == "upsert":
+            batch = cast(list[Row], args[0])
+            for r in batch:
+                source[r.uid] = r
+            view.refresh(changed_keys=[r.uid for r in batch])
+        elif kind == "remove":
+            gone = cast(list[str], args[0])
+            for k in gone:
+                source.pop(k, None)
+            view.refresh(removed_keys=gone)
+        else:
+            view.set_sort(cast(str, args[0]), cast(bool, args[1]))
+        expected = reference_order(source, by_key[view.sort_column], view.descending)
+        assert keys(view) == expected, op
+
+
+def test_bulk_encoding_equals_one_by_one() -> None:
+    """The bulk path (repeated values, mostly distinct text, mostly distinct times) gives the
+    codes of ``encode_sort_value``, missing values included."""
+    from datto_tui.monitor.view import _encode_values
+
+    base = datetime(2024, 5, 1, tzinfo=UTC)
+    samples: list[list[object]] = [
+        ["b", None, "a", "b", "b", None],
+        [f"Host-{i}" for i in range(50)] + [None],
+        [base + timedelta(seconds=i * 7.5) for i in range(50)] + [None],
+        [True, False, None, True, 1, 0.5, -3],
+        [None, None],
+    ]
+    for values in samples:
+        codes, _kind = _encode_values(values)  # type: ignore[arg-type]
+        assert codes == [encode_sort_value(v) for v in values]  # type: ignore[arg-type]

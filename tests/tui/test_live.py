@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datto_tui.monitor.events import Resource
 from datto_tui.tui.app import DattoApp
-from datto_tui.tui.widgets.gauges import GaugeLabel
 from datto_tui.tui.widgets.site_tree import SiteTree
 from tests.tui.support import advance, make_rig, path_is, screen_text
 
@@ -135,7 +134,7 @@ async def test_the_token_gauge_counts_down_and_shows_a_refresh() -> None:
     async with rig.app.run_test(size=SIZE) as pilot:
         await rig.app.data_ready()
         main = rig.app.main_screen
-        gauge = main.query_one("#gauge-token", GaugeLabel)
+        gauge = main.status_bar.gauge("gauge-token")
         assert gauge.text == "token 4 days" and gauge.level == "-ok"
         expires = rig.app.client.token_expires_at
         fetched = rig.app.client.token_fetched_at

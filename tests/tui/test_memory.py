@@ -51,7 +51,7 @@ def test_big_loads_freeze_at_the_start_every_step_and_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(memory, "freeze_long_lived", lambda: calls.append(1))
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda **_: calls.append(1))
     freezer = LoadFreezer(step=100, min_total=500)
     for loaded in range(50, 1001, 50):
         freezer.loaded(loaded, 1000)
@@ -65,7 +65,7 @@ def test_big_loads_freeze_at_the_start_every_step_and_the_end(
 
 def test_small_loads_are_never_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(memory, "freeze_long_lived", lambda: calls.append(1))
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda **_: calls.append(1))
     freezer = LoadFreezer(step=100, min_total=500)
     for loaded in range(50, 401, 50):
         freezer.loaded(loaded, 400)
@@ -76,7 +76,7 @@ def test_small_loads_are_never_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_release_gives_frozen_objects_back(monkeypatch: pytest.MonkeyPatch) -> None:
     unfrozen: list[int] = []
-    monkeypatch.setattr(memory, "freeze_long_lived", lambda: None)
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda **_: None)
     monkeypatch.setattr(gc, "unfreeze", lambda: unfrozen.append(1))
     idle = LoadFreezer(step=100, min_total=500)
     idle.release()

@@ -70,6 +70,8 @@ FLUSH_INTERVAL = 0.2
 #: The same during the first load of the devices, when every page adds rows: the pages of a
 #: second are merged into the table's order together.
 LOAD_FLUSH_INTERVAL = 1.0
+#: Pause between the chunks of one flush: a timer, so input and frames get the loop between.
+FLUSH_REST_DELAY = 0.001
 #: At most this many device rows are merged into the table per turn of the event loop; the
 #: rest follow on the next turns (500 new rows into 100k: ~12 ms; 4,000 at once: ~60 ms).
 FLUSH_CHUNK = 500
@@ -234,7 +236,14 @@ class MainScreen(TriageScreen):
         await done
 
     def on_settled(self, message: Settled) -> None:
-        self._flush(whole=True)  # everything posted before the marker is applied, not queued
+        # Everything posted before the marker is applied, not queued. A big backlog (the end
+        # of a 100k load) goes chunk by chunk as usual, the marker checking again after each
+        # chunk, so a caller waiting for it never causes the long stall chunks avoid.
+        if len(self._pending_changed) + len(self._pending_removed) > FLUSH_CHUNK:
+            self._flush()
+            self.set_timer(FLUSH_REST_DELAY, lambda: self.post_message(Settled(message.done)))
+            return
+        self._flush(whole=True)
         if not message.done.done():
             message.done.set_result(None)
 
@@ -484,7 +493,7 @@ class MainScreen(TriageScreen):
             # More rows than a turn should merge: the rest after the loop has breathed (a
             # timer, not call_later: callbacks queued with call_later run in the same turn).
             self._flush_pending = True
-            self.set_timer(0.001, self._flush, name="flush-rest")
+            self.set_timer(FLUSH_REST_DELAY, self._flush, name="flush-rest")
             return
         touched = self._flushed_devices | self._pending_alert_devices
         self._flushed_devices = set()
@@ -559,6 +568,9 @@ class MainScreen(TriageScreen):
             if message.phase == "completed":
                 if first_load:
                     self._freezer.done(len(self.store.devices))
+                    # The last pages wait for the load's flush interval: show them now.
+                    if self._pending_changed or self._pending_removed:
+                        self.call_later(self._flush)
                 self._synced.add(kind)
                 self._update_empty_texts()
         if message.phase == "progress":

@@ -1,9 +1,9 @@
 """The status line: token expiry, request budget, pause/IP block, per-resource freshness.
 
-Each gauge is a one-line ``Static`` that computes its text from plain inputs (the caller passes
-the current time), repaints only when its text changes, and exposes its state as CSS classes
-(``-ok``, ``-warn``, ``-crit``, ``-stale``, ``-failing``, ``-loading``) so colours live in tcss.
-The text functions are pure, so they are tested without an app.
+Each gauge computes its text from plain inputs (the caller passes the current time) and has a
+level (``-ok``, ``-warn``, ``-crit``, ``-stale``, ``-failing``, ``-loading``, ``-idle``) whose
+colour lives in tcss; the line repaints only when a text or level changes. The text functions
+are pure, so they are tested without an app.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.app import RenderResult
+from textual.widget import Widget
 
 from datto_tui.text import clean_line
 from datto_tui.tui.fmt import ago, count, countdown, short_duration
@@ -49,18 +49,22 @@ class BudgetLike(Protocol):
     def account_read_limit(self) -> int | None: ...
 
 
-class GaugeLabel(Static):
-    """A one-line label whose text and level class change only when they differ."""
+class Gauge:
+    """One gauge of the status line: its text and level; the width it keeps within a level.
 
-    DEFAULT_CSS = """
-    GaugeLabel { width: auto; height: 1; margin: 0 1 0 0; }
+    Within one level the gauge keeps the widest text it had (shorter texts are padded), so the
+    gauges after it do not jump left and right as a count or an age ticks; a new level starts
+    from the text's own width.
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None, classes: str = "") -> None:
-        super().__init__(Text(text), id=id, classes=classes)
+    __slots__ = ("_level", "_padded", "_text", "_width", "name")
+
+    def __init__(self, name: str, text: str = "", level: str = "") -> None:
+        self.name = name
         self._text = text
         self._width = cell_len(text)
-        self._level = ""
+        self._padded = text
+        self._level = level
 
     @property
     def text(self) -> str:
@@ -70,27 +74,20 @@ class GaugeLabel(Static):
     def level(self) -> str:
         return self._level
 
-    def show(self, text: str, level: str = "-ok") -> None:
-        """Set text and level class; no repaint when nothing changed.
+    @property
+    def padded(self) -> str:
+        """The text padded to the width kept within the level."""
+        return self._padded
 
-        Within one level the label keeps the widest width it had (shorter texts are padded):
-        a new width needs a layout pass, which reflows and repaints the whole screen (most of
-        the idle CPU and terminal bytes, and a 50 ms stall while 100k devices load). A new
-        level starts from the text's own width.
-        """
-        if text != self._text or level != self._level:
-            width = cell_len(text)
-            target = max(width, self._width) if level == self._level else width
-            content = Text(text + " " * (target - width))
-            resize = target != self._width
-            self._text, self._width = text, target
-            self.update(content, layout=resize)
-        if level != self._level:
-            if self._level:
-                self.remove_class(self._level)
-            if level:
-                self.add_class(level)
-            self._level = level
+    def show(self, text: str, level: str = "-ok") -> bool:
+        """Set text and level; returns whether anything changed."""
+        if text == self._text and level == self._level:
+            return False
+        width = cell_len(text)
+        target = max(width, self._width) if level == self._level else width
+        self._text, self._width, self._level = text, target, level
+        self._padded = text + " " * (target - width)
+        return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,38 +233,104 @@ def freshness_text(status: ResourceStatus) -> tuple[str, str]:
 # Widgets
 
 
-class StatusBar(Horizontal):
-    """The gauges line. Call :meth:`show_token`, :meth:`show_budget`, :meth:`show_freshness`."""
+class StatusBar(Widget):
+    """The gauges line, drawn as one line of text. Call :meth:`show_token`,
+    :meth:`show_budget`, :meth:`show_freshness`; :meth:`gauge` reads one gauge.
+
+    One widget rather than one per gauge: a gauge whose text grows or shrinks only moves text
+    within this line, where separate widgets would change size and make Textual lay out and
+    repaint the whole screen (tens of milliseconds with 100k devices on it). Colours come
+    from the component classes ``status-bar--ok``, ``--warn``, ``--crit``, ``--stale``,
+    ``--failing``, ``--loading``, ``--idle`` and ``--sep`` (see ``app.tcss``).
+    """
 
     DEFAULT_CSS = """
     StatusBar { height: 1; }
     """
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--ok",
+        "status-bar--warn",
+        "status-bar--crit",
+        "status-bar--stale",
+        "status-bar--failing",
+        "status-bar--loading",
+        "status-bar--idle",
+        "status-bar--sep",
+    }
+
     RESOURCES = ("alerts", "devices", "sites")
+    #: The line, most important first: what is stale or failing, then the budget, then the
+    #: token; ``|`` is a separator.
+    LAYOUT = (
+        "fresh-alerts",
+        "fresh-devices",
+        "fresh-sites",
+        "|",
+        "gauge-pause",
+        "gauge-reads",
+        "gauge-writes",
+        "gauge-acct",
+        "|",
+        "gauge-token",
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._token_state = TokenState()
+        self._gauges: dict[str, Gauge] = {
+            f"fresh-{name}": Gauge(f"fresh-{name}", f"{name} …") for name in self.RESOURCES
+        }
+        self._gauges["gauge-pause"] = Gauge("gauge-pause")
+        self._gauges["gauge-reads"] = Gauge("gauge-reads", "reads —")
+        self._gauges["gauge-writes"] = Gauge("gauge-writes", "writes —")
+        self._gauges["gauge-acct"] = Gauge("gauge-acct", "acct —")
+        self._gauges["gauge-token"] = Gauge("gauge-token", "token …")
 
-    # Each gauge also carries its name as a class: Textual's style cache keys siblings by
-    # classes, so rules that combine an id with a state class must select by class instead.
+    def gauge(self, name: str) -> Gauge:
+        """The gauge ``name`` (one of :attr:`LAYOUT`); KeyError if unknown."""
+        return self._gauges[name]
 
-    def compose(self) -> ComposeResult:
-        # Most important first: what is stale or failing, then the budget, then the token.
-        for name in self.RESOURCES:
-            yield GaugeLabel(
-                f"{name} …", id=f"fresh-{name}", classes=f"gauge freshness fresh-{name}"
-            )
-        yield Static("│", classes="gauge-sep")
-        yield GaugeLabel("", id="gauge-pause", classes="gauge gauge-pause")
-        yield GaugeLabel("reads —", id="gauge-reads", classes="gauge gauge-reads")
-        yield GaugeLabel("writes —", id="gauge-writes", classes="gauge gauge-writes")
-        yield GaugeLabel("acct —", id="gauge-acct", classes="gauge gauge-acct")
-        yield Static("│", classes="gauge-sep")
-        yield GaugeLabel("token …", id="gauge-token", classes="gauge gauge-token")
+    def _show(self, name: str, text: str, level: str) -> None:
+        if self._gauges[name].show(text, level):
+            self.refresh()
 
-    def gauge(self, name: str) -> GaugeLabel:
-        return self.query_one(f"#{name}", GaugeLabel)
+    def _hidden(self, gauge: Gauge) -> bool:
+        """What a narrow or medium screen leaves out, and gauges with nothing to say."""
+        name, level = gauge.name, gauge.level
+        if not gauge.text or (name == "gauge-pause" and level == "-idle"):
+            return True
+        screen = self.screen
+        if screen.has_class("-narrow"):
+            if name == "gauge-writes" or (name == "gauge-acct" and level == "-idle"):
+                return True
+            return name in ("fresh-sites", "fresh-devices") and level == "-ok"
+        return screen.has_class("-medium") and name == "gauge-writes"
+
+    def render(self) -> RenderResult:
+        line = Text(no_wrap=True, overflow="crop", end="")
+        styles: dict[str, Style] = {}
+
+        def style(level: str) -> Style:
+            if level not in styles:
+                styles[level] = self.get_component_rich_style(f"status-bar-{level}")
+            return styles[level]
+
+        for name in self.LAYOUT:
+            if name == "|":
+                line.append("│", style("-sep"))
+                line.append(" ")
+                continue
+            gauge = self._gauges[name]
+            if self._hidden(gauge):
+                continue
+            line.append(gauge.padded, style(gauge.level or "-ok"))
+            line.append(" ")
+        return line
+
+    def on_resize(self) -> None:
+        # The screen's width classes (-narrow, -medium) decide which gauges show.
+        self.refresh()
 
     def show_token(
         self,
@@ -281,14 +344,14 @@ class StatusBar(Horizontal):
         text, level = token_text(
             expires_at, fetched_at, now, self._token_state, margin=margin, refreshing=refreshing
         )
-        self.gauge("gauge-token").show(text, level)
+        self._show("gauge-token", text, level)
 
     def show_budget(self, snap: BudgetLike) -> None:
         for name, (text, level) in budget_texts(snap).items():
-            self.gauge(f"gauge-{name}").show(text, level)
+            self._show(f"gauge-{name}", text, level)
 
     def show_freshness(self, statuses: Iterable[ResourceStatus]) -> None:
         for status in statuses:
             if status.name in self.RESOURCES:
                 text, level = freshness_text(status)
-                self.gauge(f"fresh-{status.name}").show(text, level)
+                self._show(f"fresh-{status.name}", text, level)
