@@ -92,12 +92,14 @@ def _encode_values(values: list[SortValue]) -> tuple[list[str], str | None]:
     ``struct`` call).
     """
     distinct = set(values)
-    kind, kinds = _code_kind(distinct)
+    kinds = set(map(type, distinct))
+    kinds.discard(type(None))
     if len(distinct) * 2 <= len(values):
         codes = {v: encode_sort_value(v) for v in distinct}
-        return list(map(codes.__getitem__, values)), kind
+        return list(map(codes.__getitem__, values)), _code_kind(kinds, codes.values())
     if kinds == {str}:
-        return [_MISSING if v is None else _PRESENT + v.lower() for v in values], kind  # type: ignore[union-attr]
+        texts = [_MISSING if v is None else _PRESENT + v.lower() for v in values]  # type: ignore[union-attr]
+        return texts, _code_kind(kinds, texts)
     if kinds == {datetime}:
         stamps = [None if v is None else v.timestamp() for v in values]  # type: ignore[union-attr]
         if all(s is None or -_NUMBER_RANGE < s < _NUMBER_RANGE for s in stamps):
@@ -111,25 +113,24 @@ def _encode_values(values: list[SortValue]) -> tuple[list[str], str | None]:
                 else:
                     out.append(_PRESENT + packed[at : at + 8])
                     at += 8
-            return out, kind
-    return list(map(encode_sort_value, values)), kind
+            return out, "number"
+    encoded = list(map(encode_sort_value, values))
+    return encoded, _code_kind(kinds, encoded)
 
 
-def _code_kind(distinct: set[SortValue]) -> tuple[str | None, set[type]]:
-    """What the codes of the values ``distinct`` are, for the stable sort (see
-    ``TableView._arranged_all``): ``"text"`` (no text holds a NUL, the tie separator),
-    ``"number"`` (times and numbers: codes of one width), ``""`` (no value), or ``None`` when a
-    code could be a proper prefix of another followed by a NUL (text with NUL, or text mixed
-    with other values); and the types of the values (``None`` left out)."""
-    kinds = set(map(type, distinct))
-    kinds.discard(type(None))
+def _code_kind(kinds: set[type], codes: Iterable[str]) -> str | None:
+    """What the codes of values of the types ``kinds`` (``None``'s left out) are, for the
+    stable sort (see ``TableView._arranged_all``): ``"text"`` (no code holds a NUL, the tie
+    separator), ``"number"`` (times and numbers: codes of one width), ``""`` (no value), or
+    ``None`` when a code could be a proper prefix of another followed by a NUL (text with
+    NUL, or text mixed with other values)."""
     if not kinds:
-        return "", kinds
+        return ""
     if str not in kinds:
-        return "number", kinds
-    if kinds != {str} or "\0" in "".join(v for v in distinct if v is not None):  # type: ignore[misc]
-        return None, kinds
-    return "text", kinds
+        return "number"
+    if kinds != {str} or "\0" in "".join(codes):
+        return None
+    return "text"
 
 
 def _merge_kinds(a: str | None, b: str | None) -> str | None:
