@@ -28,7 +28,7 @@ import gc
 import json
 import os
 import time
-from typing import Any
+from typing import Any, cast
 
 from datto_tui.api.client import DattoClient
 from datto_tui.config import Profile
@@ -137,7 +137,7 @@ async def probe(url: str) -> dict[str, Any]:
             if view.total == len(app.store.devices):
                 shown_at.append(time.perf_counter())
 
-    Screen._compositor_refresh = frame  # type: ignore[method-assign]
+    cast(Any, Screen)._compositor_refresh = frame
     freeze_startup()  # as datto_tui.tui.terminal.run_app does before the app runs
     monitor = StallMonitor()
     started = time.perf_counter()
