@@ -499,15 +499,15 @@ class TableView(Generic[T]):
         is cheaper to sort).
         """
         col = self._sort_column.key
-        if self._kinds.get(col) is None:
-            order = self._live_slots()
-            self._arrange(order)
-            return order
+        stable = self._kinds.get(col) is not None
         by_tie = self._by_tie
-        if by_tie is None:
-            by_tie = hint[:] if hint is not None else self._live_slots()
-            self._arrange_tie(by_tie)
-            self._by_tie = by_tie
+        if not stable or by_tie is None:
+            start = hint[:] if hint is not None else self._live_slots()
+            if not stable:
+                self._arrange(start)
+                return start
+            self._arrange_tie(start)
+            by_tie = self._by_tie = start
         order = sorted(by_tie, key=self._prefix_lists[col].__getitem__)
         self._mirror(order)
         return order
@@ -808,7 +808,7 @@ class TableView(Generic[T]):
         # a long-lived 100k-entry list is walked by no garbage collection once it is old (or
         # frozen while a big account loads), a new one by several, each costing milliseconds.
         self._order[:] = self._merge(order, stored)
-        if by_tie is not None and self._by_tie is not None:
+        if self._by_tie is not None and by_tie is not None:
             self._by_tie[:] = self._merge(by_tie, stored, tie=True)
         self._base = None
         if visible is None:

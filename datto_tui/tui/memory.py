@@ -7,9 +7,10 @@ than the last. The records of the first load are long-lived by nature, so every
 :data:`FREEZE_STEP` records they are moved to the permanent generation (``gc.freeze``): later
 collections walk only what came after. Each freeze is preceded by a full collection, which is
 cheap then (it walks only what is not frozen yet, a few thousand records), so garbage is not
-frozen with the records. What is alive at a freeze and dies afterwards in a cycle (rendered
-lines evicted from caches) is never collected: freezing only during the first load keeps that
-to a few MB.
+frozen with the records; the first one, at the start of the load, collects only the young
+generations (the collector has just walked the rest). What is alive at a freeze and dies
+afterwards in a cycle (rendered lines evicted from caches) is never collected: freezing only
+during the first load keeps that to a few MB.
 
 :func:`freeze_startup` freezes what exists before the app starts (modules, classes, the
 stylesheet): the first freeze of a load would otherwise walk all of it, a 100+ ms stall.
@@ -77,7 +78,10 @@ class LoadFreezer:
 def freeze_long_lived(*, full: bool = True) -> None:
     """Collect every generation not frozen yet (only the two young ones unless ``full``), then
     move every object alive now out of the GC's walk."""
-    gc.collect() if full else gc.collect(1)
+    if full:
+        gc.collect()
+    else:
+        gc.collect(1)
     gc.freeze()
 
 

@@ -103,9 +103,13 @@ async def test_in_flight_requests_count_until_a_window_after_they_complete() -> 
     budget.release(waiter.result())
 
 
-async def test_interactive_jumps_ahead_of_background() -> None:
+async def _grant_order(
+    groups: list[list[tuple[str, Priority]]],
+) -> tuple[list[str], Budget, FakeClock]:
+    """Exhaust a 12-read budget (2 reserved for interactive), queue ``groups`` of waiters one
+    group after another, let the window roll, and return the order slots were granted in."""
     clock = FakeClock(auto_advance=False)
-    budget = Budget(read_share=0.02, clock=clock)  # 12 reads, 2 reserved for interactive
+    budget = Budget(read_share=0.02, clock=clock)
     for _ in range(12):  # one slot frees per second from t=61 on
         clock.advance(1)
         budget.release(await budget.acquire("read"))
@@ -115,44 +119,36 @@ async def test_interactive_jumps_ahead_of_background() -> None:
         async with budget.slot("read", priority):
             order.append(name)
 
-    tasks = [asyncio.ensure_future(want(f"bg{i}", Priority.BACKGROUND)) for i in range(3)]
-    await settle()
-    tasks += [asyncio.ensure_future(want(f"ui{i}", Priority.INTERACTIVE)) for i in range(2)]
-    await settle()
-    assert budget.snapshot().queued == 5
+    tasks: list[asyncio.Future[None]] = []
+    for group in groups:
+        tasks += [asyncio.ensure_future(want(name, priority)) for name, priority in group]
+        await settle()
+    assert budget.snapshot().queued == len(tasks)
     clock.advance(49)
     for _ in range(12):
         clock.advance(1)
         await settle()
     await asyncio.wait_for(asyncio.gather(*tasks), 1)
+    return order, budget, clock
+
+
+async def test_interactive_jumps_ahead_of_background() -> None:
+    background = [(f"bg{i}", Priority.BACKGROUND) for i in range(3)]
+    interactive = [(f"ui{i}", Priority.INTERACTIVE) for i in range(2)]
+    order, _, _ = await _grant_order([background, interactive])
     assert order == ["ui0", "ui1", "bg0", "bg1", "bg2"]
 
 
 async def test_live_polls_go_ahead_of_bulk_syncs_but_not_of_the_keyboard() -> None:
     """A sync's pages queued first still wait behind an alerts poll; the person at the keyboard
     goes before both; live polls never use the keyboard's reserve."""
-    clock = FakeClock(auto_advance=False)
-    budget = Budget(read_share=0.02, clock=clock)  # 12 reads, 2 reserved for interactive
-    for _ in range(12):  # one slot frees per second from t=61 on
-        clock.advance(1)
-        budget.release(await budget.acquire("read"))
-    order: list[str] = []
-
-    async def want(name: str, priority: Priority) -> None:
-        async with budget.slot("read", priority):
-            order.append(name)
-
-    tasks = [asyncio.ensure_future(want(f"sync{i}", Priority.BACKGROUND)) for i in range(2)]
-    await settle()
-    tasks.append(asyncio.ensure_future(want("alerts", Priority.LIVE)))
-    await settle()
-    tasks.append(asyncio.ensure_future(want("ui", Priority.INTERACTIVE)))
-    await settle()
-    clock.advance(49)
-    for _ in range(12):
-        clock.advance(1)
-        await settle()
-    await asyncio.wait_for(asyncio.gather(*tasks), 1)
+    order, budget, clock = await _grant_order(
+        [
+            [(f"sync{i}", Priority.BACKGROUND) for i in range(2)],
+            [("alerts", Priority.LIVE)],
+            [("ui", Priority.INTERACTIVE)],
+        ]
+    )
     assert order == ["ui", "alerts", "sync0", "sync1"]
 
     clock.advance(61)  # a fresh window: live polls stop at limit - reserve

@@ -283,6 +283,25 @@ steps = st.one_of(
 )
 
 
+def apply_change(view: TableView[Row], source: dict[str, Row], op: tuple[object, ...]) -> bool:
+    """Apply an ``("upsert", rows)`` or ``("remove", uids)`` step to ``source`` and refresh
+    ``view`` with it; False for any other step."""
+    kind, *args = op
+    if kind == "upsert":
+        batch = cast(list[Row], args[0])
+        for r in batch:
+            source[r.uid] = r
+        view.refresh(changed_keys=[r.uid for r in batch])
+    elif kind == "remove":
+        gone = cast(list[str], args[0])
+        for k in gone:
+            source.pop(k, None)
+        view.refresh(removed_keys=gone)
+    else:
+        return False
+    return True
+
+
 def _scope_for(group: str | None) -> Callable[[Row], bool] | None:
     if group is None:
         return None
@@ -306,16 +325,8 @@ def test_incremental_refresh_equals_full_recompute(
     group: str | None = None
     for op in ops:
         kind, *args = op
-        if kind == "upsert":
-            batch = cast(list[Row], args[0])
-            for r in batch:
-                source[r.uid] = r
-            view.refresh(changed_keys=[r.uid for r in batch])
-        elif kind == "remove":
-            gone = cast(list[str], args[0])
-            for k in gone:
-                source.pop(k, None)
-            view.refresh(removed_keys=gone)
+        if kind in ("upsert", "remove"):
+            apply_change(view, source, op)
         elif kind == "sort":
             sort, descending = cast(str, args[0]), cast(bool, args[1])
             view.set_sort(sort, descending)
@@ -511,19 +522,8 @@ def test_order_is_the_order_of_the_full_sort_keys(
     view.small_change = small_change
     by_key = {c.key: c for c in MIXED_COLUMNS}
     for op in ops:
-        kind, *args = op
-        if kind == "upsert":
-            batch = cast(list[Row], args[0])
-            for r in batch:
-                source[r.uid] = r
-            view.refresh(changed_keys=[r.uid for r in batch])
-        elif kind == "remove":
-            gone = cast(list[str], args[0])
-            for k in gone:
-                source.pop(k, None)
-            view.refresh(removed_keys=gone)
-        else:
-            view.set_sort(cast(str, args[0]), cast(bool, args[1]))
+        if not apply_change(view, source, op):
+            view.set_sort(cast(str, op[1]), cast(bool, op[2]))
         expected = reference_order(source, by_key[view.sort_column], view.descending)
         assert keys(view) == expected, op
 

@@ -50,12 +50,18 @@ def test_the_store_subscriber_trims_at_the_module_limit(monkeypatch: pytest.Monk
 def test_big_loads_freeze_at_the_start_every_step_and_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[int] = []
-    monkeypatch.setattr(memory, "freeze_long_lived", lambda **_: calls.append(1))
+    calls: list[bool] = []
+
+    def freeze(*, full: bool = True) -> None:
+        calls.append(full)
+
+    monkeypatch.setattr(memory, "freeze_long_lived", freeze)
     freezer = LoadFreezer(step=100, min_total=500)
     for loaded in range(50, 1001, 50):
         freezer.loaded(loaded, 1000)
     assert len(calls) == 10  # at 50 (the start), then at 150, 250, ... 950
+    # The start collects only the young generations; the steps collect everything.
+    assert calls[0] is False and all(calls[1:])
     freezer.done(1000)
     assert len(calls) == 11
     freezer.loaded(5000, 5000)

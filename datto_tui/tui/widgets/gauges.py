@@ -248,16 +248,7 @@ class StatusBar(Widget):
     StatusBar { height: 1; }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "status-bar--ok",
-        "status-bar--warn",
-        "status-bar--crit",
-        "status-bar--stale",
-        "status-bar--failing",
-        "status-bar--loading",
-        "status-bar--idle",
-        "status-bar--sep",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"status-bar-{level}" for level in (*LEVELS, "-sep")}
 
     RESOURCES = ("alerts", "devices", "sites")
     #: The line, most important first: what is stale or failing, then the budget, then the
