@@ -79,7 +79,7 @@ from datto_tui.api.platforms import (
     platform_of_base_url,
     portal_base_url,
 )
-from datto_tui.api.responses import decode_json, error_for_response, scrub
+from datto_tui.api.responses import decode_json_off_loop, error_for_response, scrub
 from datto_tui.api.transport import RetryTransport, extensions
 from datto_tui.clock import Clock, SystemClock
 
@@ -620,7 +620,7 @@ class DattoClient:
             if not parse:
                 return None
             try:
-                return decode_json(response, what)
+                return await decode_json_off_loop(response, what)
             except ProtocolError:
                 if attempt == tries:
                     raise

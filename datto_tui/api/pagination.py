@@ -34,7 +34,7 @@ import httpx
 from datto_tui.api.auth import origin
 from datto_tui.api.coerce import as_int
 from datto_tui.api.errors import ProtocolError, UnsafeRedirect
-from datto_tui.api.responses import gc_paused
+from datto_tui.api.offload import OFF_LOOP_ITEMS, gc_paused, off_loop
 from datto_tui.text import clean_line
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,10 @@ class Paginated(Generic[T]):
         while True:
             body = await self._fetch(str(url))
             raw, details = unpack_page(body, self._array_key, self._what)
-            with gc_paused():
-                items = [parse(item) for item in raw if isinstance(item, dict)]
+            if len(raw) >= OFF_LOOP_ITEMS:
+                items = await off_loop(_parse_items, raw, parse)
+            else:
+                items = _parse_items(raw, parse)
             if len(items) != len(raw):
                 log.warning(
                     "Skipped %d entries of %s that were not objects",
@@ -179,3 +181,9 @@ class Paginated(Generic[T]):
                 )
             seen.add(key)
             index += 1
+
+
+def _parse_items(raw: list[Any], parse: Callable[[Any], T]) -> list[T]:
+    """The records of a page's entries that are objects (see :mod:`datto_tui.api.offload`)."""
+    with gc_paused():
+        return [parse(item) for item in raw if isinstance(item, dict)]

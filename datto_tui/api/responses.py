@@ -23,10 +23,8 @@ appears in them is blanked.
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -44,6 +42,7 @@ from datto_tui.api.errors import (
     RateLimited,
     ServerError,
 )
+from datto_tui.api.offload import OFF_LOOP_BYTES, gc_paused, off_loop
 from datto_tui.text import clean_line
 
 # Set by the transport on a 403 that it took for the service's IP block.
@@ -69,25 +68,6 @@ def looks_like_html(response: httpx.Response) -> bool:
     if "html" in content_type:
         return True
     return response.content[:64].lstrip()[:1] == b"<"
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a page is decoded and parsed.
-
-    A 250-device page makes tens of thousands of small containers, none of them in a cycle;
-    the collector would otherwise run dozens of times per page over them (and over the whole
-    store's objects when it reaches the old generation) for nothing: about a third of the
-    parse time. The previous state is restored, and nothing here awaits.
-    """
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def decode_json(response: httpx.Response, what: str) -> Any:
@@ -117,6 +97,14 @@ def decode_json(response: httpx.Response, what: str) -> Any:
             f"{len(content)} bytes; it may have been cut off): {reason}.",
             status=status,
         ) from None
+
+
+async def decode_json_off_loop(response: httpx.Response, what: str) -> Any:
+    """:func:`decode_json`, on a worker thread when the body is big (see
+    :mod:`datto_tui.api.offload`)."""
+    if len(response.content) >= OFF_LOOP_BYTES:
+        return await off_loop(decode_json, response, what)
+    return decode_json(response, what)
 
 
 def error_detail(response: httpx.Response, secrets: Iterable[str] = ()) -> str:

@@ -141,6 +141,12 @@ def _merge_kinds(a: str | None, b: str | None) -> str | None:
     return a if a == b else None
 
 
+def _keep(kept: list[int], merged: list[int]) -> None:
+    """Make ``kept`` hold ``merged`` (nothing to do when it is the same list)."""
+    if merged is not kept:
+        kept[:] = merged
+
+
 def _no_style(_item: object) -> str | None:
     return None
 
@@ -807,19 +813,22 @@ class TableView(Generic[T]):
         # The merged orders are copied into the lists kept so far rather than replacing them:
         # a long-lived 100k-entry list is walked by no garbage collection once it is old (or
         # frozen while a big account loads), a new one by several, each costing milliseconds.
-        self._order[:] = self._merge(order, stored)
+        _keep(self._order, self._merge(order, stored))
         if self._by_tie is not None and by_tie is not None:
-            self._by_tie[:] = self._merge(by_tie, stored, tie=True)
+            _keep(self._by_tie, self._merge(by_tie, stored, tie=True))
         self._base = None
         if visible is None:
             self._visible[:] = self._order
             return
         fresh = list(compress(stored, map(self._in_scope.__getitem__, stored)))
-        self._visible[:] = self._merge(visible, self._filter(fresh, self._query))
+        _keep(self._visible, self._merge(visible, self._filter(fresh, self._query)))
 
     def _cut(self, rows: list[int], slots: list[int], *, tie: bool = False) -> list[int]:
-        """A new list of ``rows`` without ``slots`` (located with their current sort keys, or
-        tails with ``tie``)."""
+        """``rows`` without ``slots`` (located with their current sort keys, or tails with
+        ``tie``): a new list, or ``rows`` itself when there is nothing to cut (rows only
+        arrive, as in a load: a copy of 100k entries saved per merge)."""
+        if not slots:
+            return rows
         if len(slots) * 8 > len(rows):
             keep = bytearray(b"\x01") * len(self._keys)
             for slot in slots:
@@ -837,11 +846,14 @@ class TableView(Generic[T]):
         return out
 
     def _merge(self, rows: list[int], new: list[int], *, tie: bool = False) -> list[int]:
-        """``rows`` (in display order, or tie order with ``tie``) with ``new`` rows merged in
-        at their places.
+        """Merge ``new`` rows into ``rows`` (in display order, or tie order with ``tie``) at
+        their places, in place; returns ``rows``.
 
-        Few new rows are placed by binary search and copied around in slices (O(n) memory
-        moves, O(k log n) compares); many are sorted together with the rest.
+        Few new rows are placed by binary search, then the list grows by that many and its
+        runs are moved up from the end in slices: O(k log n) compares and one pass of O(n)
+        moves through small temporary slices (no second 100k-entry list, which the allocator
+        would have to find room for at every merge of a load). Many are sorted together with
+        the rest.
         """
         arrange = self._arrange_tie if tie else self._arrange
         if len(new) * 8 > len(rows):
@@ -851,16 +863,18 @@ class TableView(Generic[T]):
         new = new[:]
         arrange(new)
         sk, locate = (self._tail if tie else self._sk), self._locate
-        out: list[int] = []
-        start = 0
-        for slot in new:
-            pos = locate(rows, sk[slot], tie=tie)  # non-decreasing: ``new`` is in that order
-            if pos > start:
-                out += rows[start:pos]
-                start = pos
-            out.append(slot)
-        out += rows[start:]
-        return out
+        # Non-decreasing, as ``new`` is in order; each is where its row goes among the old.
+        positions = [locate(rows, sk[slot], tie=tie) for slot in new]
+        end = len(rows)
+        rows.extend(new)  # room for the new rows (each spot is written below)
+        for j in range(len(new) - 1, -1, -1):
+            # The old rows from positions[j] to ``end`` have j + 1 new rows before them.
+            pos = positions[j]
+            if pos < end:
+                rows[pos + j + 1 : end + j + 1] = rows[pos:end]
+            rows[pos + j] = new[j]
+            end = pos
+        return rows
 
     def _store(self, keys: list[str]) -> list[int]:
         """Read ``keys`` from the source into their slots (allocating new ones); returns slots."""

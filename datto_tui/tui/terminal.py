@@ -31,7 +31,7 @@ from typing import Any
 
 from textual.app import App
 
-from datto_tui.tui.memory import freeze_startup
+from datto_tui.tui.memory import freeze_startup, tune_allocator
 
 log = logging.getLogger(__name__)
 
@@ -211,5 +211,6 @@ def run_app(app: App[Any], *, mouse: bool = True) -> int:
                 log.warning("exited (%s)", guard.reason)
 
     freeze_startup()
+    tune_allocator()
     asyncio.run(main())
     return app.return_code or 0

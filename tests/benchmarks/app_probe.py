@@ -33,7 +33,7 @@ from typing import Any, cast
 from datto_tui.api.client import DattoClient
 from datto_tui.config import Profile
 from datto_tui.fakeapi import DEMO_API_KEY, DEMO_API_SECRET
-from datto_tui.tui.memory import freeze_startup
+from datto_tui.tui.memory import freeze_startup, tune_allocator
 from tests.benchmarks.ptyrun import rss_mb
 
 TICK = 0.005
@@ -139,6 +139,7 @@ async def probe(url: str) -> dict[str, Any]:
 
     cast(Any, Screen)._compositor_refresh = frame
     freeze_startup()  # as datto_tui.tui.terminal.run_app does before the app runs
+    tune_allocator()
     monitor = StallMonitor()
     started = time.perf_counter()
     cpu_started = time.process_time()

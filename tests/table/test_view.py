@@ -372,6 +372,36 @@ def test_refresh_paths_agree_at_scale(changed: int) -> None:
     assert view.keys == fresh.keys
 
 
+@pytest.mark.parametrize(
+    ("sort", "descending", "query"), [("hostname", False, ""), ("site", True, "dc")]
+)
+def test_a_load_page_by_page_matches_the_order_from_scratch(
+    sort: str, descending: bool, query: str
+) -> None:
+    """Rows only arriving, a page at a time (a first load): merged in place into the lists
+    the view keeps, the order is the one computed from scratch after every page."""
+    devices = make_devices(3000, seed=5)
+    source: dict[str, Device] = {}
+    view = device_view(source, sort=sort)
+    view.set_sort(sort, descending)
+    view.set_query(query)
+    kept: tuple[list[int], list[int]] | None = None
+    uids = list(devices)
+    for start in range(0, len(uids), 250):
+        page = uids[start : start + 250]
+        for uid in page:
+            source[uid] = devices[uid]
+        view.refresh(changed_keys=page)
+        fresh = device_view(dict(source), sort=sort)
+        fresh.set_sort(sort, descending)
+        fresh.set_query(query)
+        assert view.keys == fresh.keys, start
+        if kept is None and view.total >= 1000:
+            # Past the first pages (each re-read whole): merged into the same lists.
+            kept = (view._order, view._visible)
+    assert kept is not None and view._order is kept[0] and view._visible is kept[1]
+
+
 # ---------------------------------------------------------------------------------------------
 # Filter correctness on 100k rows
 

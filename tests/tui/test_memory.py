@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import platform
+import sys
+from collections.abc import Iterator
 
 import pytest
 from rich.cells import cached_cell_len
 from rich.segment import Segment
 
 from datto_tui.tui import memory
-from datto_tui.tui.memory import CacheTrimmer, LoadFreezer, trim_shared_caches
+from datto_tui.tui.memory import CacheTrimmer, LoadFreezer, trim_shared_caches, tune_allocator
 
 
 def test_trim_empties_a_cache_only_past_the_limit() -> None:
@@ -92,3 +95,59 @@ def test_release_gives_frozen_objects_back(monkeypatch: pytest.MonkeyPatch) -> N
     freezer.release()
     freezer.release()
     assert unfrozen == [1]
+
+
+@pytest.fixture
+def thresholds() -> Iterator[tuple[int, int, int]]:
+    """The collector's thresholds, put back after the test whatever it did."""
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield gc.get_threshold()
+    gc.set_threshold(*saved)
+
+
+def _holding(freezer: LoadFreezer) -> bool:
+    return freezer.holding  # (a call: each check reads it afresh, for mypy too)
+
+
+def test_automatic_collections_are_held_while_a_big_first_load_runs(
+    monkeypatch: pytest.MonkeyPatch, thresholds: tuple[int, int, int]
+) -> None:
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda **_: None)
+    freezer = LoadFreezer(step=100, min_total=500)
+    assert freezer.due(50, 1000) and not _holding(freezer)
+    freezer.loaded(50, 1000)
+    assert _holding(freezer) and gc.get_threshold() == (0, *thresholds[1:])
+    assert not freezer.due(100, 1000) and freezer.due(150, 1000)
+    freezer.aborted()  # the load failed: collections resume until it starts over
+    assert not _holding(freezer) and gc.get_threshold() == thresholds
+    assert freezer.due(40, 1000)  # starting over
+    freezer.loaded(40, 1000)
+    assert gc.get_threshold()[0] == 0
+    freezer.done(1000)
+    assert gc.get_threshold() == thresholds and not freezer.due(1100, 1000)
+    held = LoadFreezer(step=100, min_total=500)
+    held.loaded(600, 1000)
+    held.release()  # the app closed in the middle of the load
+    assert gc.get_threshold() == thresholds
+
+
+def test_a_load_that_starts_over_freezes_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(memory, "freeze_long_lived", lambda *, full=True: calls.append(full))
+    freezer = LoadFreezer(step=100, min_total=500)
+    try:
+        freezer.loaded(50, 1000)
+        freezer.loaded(400, 1000)
+        freezer.loaded(20, 1000)  # the count went back: a new walk
+        assert calls == [False, True, True]
+    finally:
+        freezer.release()
+
+
+def test_the_allocator_is_tuned_on_glibc() -> None:
+    applied = tune_allocator()
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert applied is True
+    else:
+        assert applied is False

@@ -12,6 +12,7 @@ from datto_tui.tui.fmt import ago, countdown, short_duration
 from datto_tui.tui.screens.alert_detail import context_fields, field_label
 from datto_tui.tui.screens.problem import explain
 from datto_tui.tui.widgets.gauges import (
+    Gauge,
     ResourceStatus,
     TokenState,
     budget_texts,
@@ -110,6 +111,27 @@ def test_freshness_states() -> None:
     loading = ResourceStatus("devices", loading=True, loaded=1250, total=2500)
     assert freshness_text(loading) == ("devices 1,250/2,500", "-loading")
     assert freshness_text(ResourceStatus("sites")) == ("sites …", "-idle")
+
+
+def test_gauge_keeps_its_width_while_its_figures_tick() -> None:
+    gauge = Gauge("fresh-devices")
+    assert gauge.show("devices loading…", "-loading")
+    assert gauge.show("devices 250/2,500", "-loading")
+    assert gauge.padded == "devices 250/2,500"  # no figure before: its own width
+    gauge.show("devices 1,250/2,500", "-loading")
+    gauge.show("devices   750/2,500", "-loading")
+    gauge.show("devices 9/2,500", "-loading")
+    assert gauge.padded == "devices 9/2,500    "  # figures ticking: the widest width kept
+    gauge.show("devices just now", "-ok")
+    assert gauge.padded == "devices just now"  # a new level: its own width
+    gauge.show("devices 5 s ago", "-ok")
+    assert gauge.padded == "devices 5 s ago"  # no figure before
+    gauge.show("devices 50 s ago", "-ok")
+    gauge.show("devices 1 min ago", "-ok")
+    assert gauge.padded == "devices 1 min ago"
+    gauge.show("devices 2 s ago", "-ok")
+    assert gauge.padded == "devices 2 s ago  "
+    assert not gauge.show("devices 2 s ago", "-ok")
 
 
 def test_priority_abbrev() -> None:

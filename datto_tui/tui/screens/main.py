@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -74,7 +76,7 @@ LOAD_FLUSH_INTERVAL = 1.0
 FLUSH_REST_DELAY = 0.001
 #: At most this many device rows are merged into the table per turn of the event loop; the
 #: rest follow on the next turns (500 new rows into 100k: ~12 ms; 4,000 at once: ~60 ms).
-FLUSH_CHUNK = 500
+FLUSH_CHUNK = 250
 FRESHNESS_KINDS = (Resource.ALERTS, Resource.DEVICES, Resource.SITES)
 
 
@@ -162,6 +164,9 @@ class MainScreen(TriageScreen):
         self._titles: dict[str, str] = {}
         self._flush_pending = False
         self._last_flush = 0.0
+        self._flush_timer: Timer | None = None
+        self._last_tree = 0.0
+        self._progress_due = 0.0  # when the status bar may show the first load's progress
 
     def _alert_count(self, device_uid: str) -> int:
         return len(self.store.alert_uids_for_device(device_uid))
@@ -230,7 +235,8 @@ class MainScreen(TriageScreen):
         self._freezer.release()
 
     async def settled(self) -> None:
-        """Return once every message posted to this screen so far has been handled."""
+        """Return once every message posted to this screen so far has been handled (and the
+        gauges show the current state)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.post_message(Settled(done))
         await done
@@ -244,6 +250,8 @@ class MainScreen(TriageScreen):
             self.set_timer(FLUSH_REST_DELAY, lambda: self.post_message(Settled(message.done)))
             return
         self._flush(whole=True)
+        # The gauges too: request counts move with every request, between the clock's ticks.
+        self._show_gauges()
         if not message.done.done():
             message.done.set_result(None)
 
@@ -466,23 +474,47 @@ class MainScreen(TriageScreen):
         A load of 100k devices arrives as 400 pages: merging each into the 100k-row order and
         repainting would spend the loop on rendering. The first change after a quiet spell
         is applied right after the messages already queued (leading edge); changes that
-        follow within the interval are applied together when it ends (trailing edge).
+        follow within the interval are applied together when it ends (trailing edge). During
+        the first load the interval is LOAD_FLUSH_INTERVAL, but a full chunk of rows is merged
+        as soon as it is there: they are merged a chunk a turn anyway, and a second's pages
+        left waiting would all be merged after the last one, delaying the complete table.
         """
+        if self._flush_timer is not None and self._backlog() >= FLUSH_CHUNK and self._first_load():
+            self._flush_soon()
         if self._flush_pending:
             return
         self._flush_pending = True
-        first_load = Resource.DEVICES in self._loading and Resource.DEVICES not in self._synced
-        interval = LOAD_FLUSH_INTERVAL if first_load else FLUSH_INTERVAL
+        if self._first_load():
+            interval = LOAD_FLUSH_INTERVAL if self._backlog() < FLUSH_CHUNK else 0.0
+        else:
+            interval = FLUSH_INTERVAL
         wait = self._last_flush + interval - time.monotonic()
         if wait <= 0:
             self.call_later(self._flush)
         else:
-            self.set_timer(wait, self._flush, name="flush")
+            self._flush_timer = self.set_timer(wait, self._flush, name="flush")
+
+    def _flush_soon(self) -> None:
+        """Apply pending changes right after the messages already queued, whatever the
+        interval."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        self._flush_pending = True
+        self.call_later(self._flush)
+
+    def _first_load(self) -> bool:
+        """The devices are being loaded for the first time."""
+        return Resource.DEVICES in self._loading and Resource.DEVICES not in self._synced
+
+    def _backlog(self) -> int:
+        return len(self._pending_changed) + len(self._pending_removed)
 
     def _flush(self, *, whole: bool = False) -> None:
         """Apply pending changes: table views by key (:data:`FLUSH_CHUNK` rows a turn unless
         ``whole``), then tree labels by site uid."""
         self._flush_pending = False
+        self._flush_timer = None
         self._last_flush = time.monotonic()
         changed, removed = self._take_chunk(FLUSH_CHUNK if not whole else None)
         self._flushed_devices |= changed | removed
@@ -505,14 +537,21 @@ class MainScreen(TriageScreen):
             self._flush_tree()
         elif (self._pending_sites or self._pending_counts) and not self._tree_pending:
             # The tree after the table has been drawn: a thousand site labels and the rows
-            # of a merge drawn in one frame would hold the loop twice as long.
+            # of a merge drawn in one frame would hold the loop twice as long. While the
+            # devices load, every site's counts change with every chunk: the visible tree is
+            # redrawn at most every LOAD_FLUSH_INTERVAL, not with each chunk.
             self._tree_pending = True
-            self.call_after_refresh(self._flush_tree)
+            wait = self._last_tree + LOAD_FLUSH_INTERVAL - time.monotonic()
+            if self._first_load() and wait > 0:
+                self.set_timer(wait, self._flush_tree_after_refresh, name="flush-tree")
+            else:
+                self.call_after_refresh(self._flush_tree)
 
     def _flush_tree(self) -> None:
         """Apply pending site changes to the tree: labels by site uid, nodes if sites came or
         went."""
         self._tree_pending = False
+        self._last_tree = time.monotonic()
         if self._pending_sites:
             # Sites came, went or changed: the tree takes every current summary (it rebuilds
             # nodes only if the set of sites changed); counts pending are included.
@@ -525,6 +564,9 @@ class MainScreen(TriageScreen):
                 s for uid, c in counts.items() if (s := self._site_summary(uid, c)) is not None
             ]
             self.site_tree.update_sites(summaries)
+
+    def _flush_tree_after_refresh(self) -> None:
+        self.call_after_refresh(self._flush_tree)
 
     def _take_chunk(self, limit: int | None) -> tuple[set[str], set[str]]:
         """Up to ``limit`` (None: all) pending (changed, removed) device keys, taken out of the
@@ -561,23 +603,44 @@ class MainScreen(TriageScreen):
         first_load = kind is Resource.DEVICES and kind not in self._synced
         if message.phase == "progress":
             self._loading[kind] = (message.loaded, message.total)
-            if first_load:
-                self._freezer.loaded(message.loaded, message.total)
+            if first_load and self._freezer.due(message.loaded, message.total):
+                # In a turn of its own: a freeze is a collection of the last records (~5 ms),
+                # not to be added to the merge this same message schedules.
+                self.set_timer(
+                    FLUSH_REST_DELAY,
+                    partial(self._freezer.loaded, message.loaded, message.total),
+                    name="freeze",
+                )
         elif message.phase in ("completed", "aborted"):
             self._loading.pop(kind, None)
+            if first_load and message.phase == "aborted":
+                self._freezer.aborted()
             if message.phase == "completed":
+                if kind is Resource.SITES and kind not in self._synced:
+                    self._freezer.prepared(len(self.store.sites))
+                elif kind is Resource.ALERTS and kind not in self._synced:
+                    self._freezer.prepared(len(self.store.alerts))
                 if first_load:
                     self._freezer.done(len(self.store.devices))
-                    # The last pages wait for the load's flush interval: show them now.
-                    if self._pending_changed or self._pending_removed:
-                        self.call_later(self._flush)
+                    # The last pages would wait for the load's flush interval: show them now.
+                    if self._backlog():
+                        self._flush_soon()
                 self._synced.add(kind)
                 self._update_empty_texts()
         if message.phase == "progress":
             self._schedule_flush()  # progress shows at the pace of the rows it counts
         else:
             self._update_titles()
-        self._show_freshness()
+        if first_load and message.phase == "progress":
+            # The first load's progress is in the table's title with every merge, and in the
+            # status bar at most every LOAD_FLUSH_INTERVAL: redrawn with each page, the bar
+            # would pull the whole screen between it and the table into every frame.
+            now = time.monotonic()
+            if now >= self._progress_due:
+                self._progress_due = now + LOAD_FLUSH_INTERVAL
+                self._show_freshness()
+        else:
+            self._show_freshness()
 
     def on_freshness_updated(self, message: FreshnessUpdated) -> None:
         fresh = message.freshness

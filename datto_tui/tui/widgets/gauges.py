@@ -49,11 +49,16 @@ class BudgetLike(Protocol):
     def account_read_limit(self) -> int | None: ...
 
 
+def _has_figure(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
 class Gauge:
     """One gauge of the status line: its text and level; the width it keeps within a level.
 
     Within one level the gauge keeps the widest text it had (shorter texts are padded), so the
-    gauges after it do not jump left and right as a count or an age ticks; a new level starts
+    gauges after it do not jump left and right as a count or an age ticks; a new level, or a
+    text with no figure in it or after one ("devices loading…" -> "devices 250/600"), starts
     from the text's own width.
     """
 
@@ -84,7 +89,8 @@ class Gauge:
         if text == self._text and level == self._level:
             return False
         width = cell_len(text)
-        target = max(width, self._width) if level == self._level else width
+        ticking = level == self._level and _has_figure(text) and _has_figure(self._text)
+        target = max(width, self._width) if ticking else width
         self._text, self._width, self._level = text, target, level
         self._padded = text + " " * (target - width)
         return True
