@@ -142,16 +142,19 @@ async def test_the_token_gauge_counts_down_and_shows_a_refresh() -> None:
         # Stop polling so time can pass without a request refreshing the token early.
         rig.app.poller.pause()
         rig.clock.set(expires.timestamp() - 900)
-        main._tick()
+        main._tick()  # the status bar follows in the frame after the clock's
+        await pilot.pause()
         assert gauge.text == "token 15 minutes" and gauge.level == "-warn"
         rig.clock.set(expires.timestamp() - 300)
         main._tick()
+        await pilot.pause()
         assert gauge.text == "token 5 minutes" and gauge.level == "-crit"
         # The next request refreshes the token (inside the margin).
         rig.app.poller.resume()
         await advance(rig, 2)
         assert rig.app.client.token_fetched_at != fetched
         main._tick()
+        await pilot.pause()
         assert gauge.text.startswith("token refreshed") and gauge.level == "-ok"
         await pilot.pause()
         assert "token refreshed" in screen_text(rig.app)

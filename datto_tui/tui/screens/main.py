@@ -688,8 +688,11 @@ class MainScreen(TriageScreen):
         app = self.app
         if isinstance(app, TriageApp):
             app.alert_toaster.flush()  # the summary of toasts held back in an alert storm
-        self._show_gauges()
+        # The clock first, the status bar in the next frame: the two lines are at the top and
+        # the bottom of the screen, and a frame redraws every widget between its changes.
+        self.query_one(ClockLabel).tick()
         self._update_titles()  # "stale" arrives with time, not with an event
+        self.call_after_refresh(self._show_status)
         minute = int(self.clock.time() // 60)
         if minute != self._minute:
             # Relative times ("5 min ago") move on: repaint the visible rows once a minute.
@@ -698,11 +701,15 @@ class MainScreen(TriageScreen):
             self.alert_table.refresh()
 
     def _show_gauges(self) -> None:
-        """Token, budget and freshness gauges from the current state (cheap; no repaint
-        unless a text changed)."""
+        """The clock, and the token, budget and freshness gauges from the current state
+        (cheap; no repaint unless a text changed)."""
+        self.query_one(ClockLabel).tick()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The status bar's gauges: token, budget, freshness."""
         bar = self.status_bar
         client = self.client
-        self.query_one(ClockLabel).tick()
         bar.show_token(
             client.token_expires_at,
             client.token_fetched_at,

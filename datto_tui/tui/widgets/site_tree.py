@@ -35,6 +35,8 @@ NAME_LIMIT = 60
 MIN_NAME = 8
 #: Rendered lines kept before the widget knows its height.
 LINE_CACHE_MIN = 64
+#: Mouse metadata styles kept (two per visible line, one per site node drawn).
+META_CACHE_MAX = 4096
 #: Up to this many sites added or removed at once, nodes are changed one by one.
 SMALL_CHANGE = 20
 
@@ -50,6 +52,22 @@ class SiteSummary:
     alerts: int = 0
     top_rank: int | None = None
     deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """What every line of one frame depends on (read once per frame)."""
+
+    hover: int = -1
+    cursor: int = -1
+    focus: bool = False
+    root_hover: bool = False
+    root_cursor: bool = False
+    guide: str = "tree--guides"
+    guide_hidden: bool = False
+    width: int = 0
+    pad_to: int = 0
+    scroll: tuple[int, int] = (0, 0)
 
 
 def _site_order(summary: SiteSummary) -> tuple[bool, str, str]:
@@ -108,6 +126,8 @@ class SiteTree(Tree[str | None]):
         self._root_summary = SiteSummary(uid="", name="Account")
         self._styles: dict[str, Style] = {}
         self._frame_style = Style()
+        self._frame = _Frame()
+        self._metas: dict[tuple[str, int], Style] = {}
         self._root_version = 0  # the root's totals, in its line's cache key
         # Tree keeps 1,024 rendered lines; counts change all day, so that fills with stale
         # lines over hours. Tree grows it to the widget's height on resize.
@@ -187,9 +207,28 @@ class SiteTree(Tree[str | None]):
     # ---- lines ----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's style is the same for every line of a frame and costs ~0.1 ms to
-        # compute (it walks the ancestors): once per frame.
+        # What every line of a frame depends on is read once per frame: the widget's style
+        # walks the ancestors (~0.1 ms), and each reactive read costs a few microseconds.
         self._frame_style = self.rich_style
+        root_line = self.root.line
+        hover, cursor, focus = self.hover_line, self.cursor_line, self.has_focus
+        guide = "tree--guides"
+        if hover == root_line:
+            guide = "tree--guides-hover"
+        if cursor == root_line and focus:
+            guide = "tree--guides-selected"
+        self._frame = _Frame(
+            hover=hover,
+            cursor=cursor,
+            focus=focus,
+            root_hover=hover == root_line,
+            root_cursor=cursor == root_line,
+            guide=guide,
+            guide_hidden=self.get_component_styles(guide).color.a == 0,
+            width=self.size.width,
+            pad_to=max(self.virtual_size.width, self.size.width),
+            scroll=self.scroll_offset,
+        )
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -201,50 +240,61 @@ class SiteTree(Tree[str | None]):
         labels made of a few styled pieces, which takes a fraction of that. Same looks, same
         component classes, same mouse metadata (``line`` and ``node``) as Tree.
         """
-        scroll_x, scroll_y = self.scroll_offset
+        frame = self._frame
+        scroll_x, scroll_y = frame.scroll
         number = y + scroll_y
-        width = self.size.width
+        width = frame.width
         lines = self._tree_lines
         if number >= len(lines):
             return Strip.blank(width, self._frame_style)
         line = lines[number]
         node = line.node
-        root_line = self.root.line
         key = (
             number,
             width,
-            self.hover_line == number,
-            self.cursor_line == number,
-            self.has_focus,
-            self.hover_line == root_line,
-            self.cursor_line == root_line,
+            frame.hover == number,
+            frame.cursor == number,
+            frame.focus,
+            frame.root_hover,
+            frame.root_cursor,
             self._updates,
             node._updates,
             self._root_version if node is self.root else 0,
             line.last,
-            self.virtual_size.width,
+            frame.pad_to,
         )
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._line_cache[key] = self._build_line(number, line.node, line.last)
         return strip.crop(scroll_x, scroll_x + width)
 
+    def _meta(self, key: str, value: int) -> Style:
+        """The mouse metadata style ``{key: value}``, one object per value: the style sums
+        it takes part in are then found in Rich's cache from one frame to the next."""
+        cache = self._metas
+        style = cache.get((key, value))
+        if style is None:
+            if len(cache) > META_CACHE_MAX:
+                cache.clear()
+            style = cache[(key, value)] = Style(meta={key: value})
+        return style
+
     def _build_line(self, number: int, node: TreeNode[str | None], last: bool) -> Strip:
-        hover = self.hover_line == number
-        focus = self.has_focus
+        frame = self._frame
+        hover = frame.hover == number
         line_style = (
             self.get_component_rich_style("tree--highlight-line") if hover else self._frame_style
-        ) + Style(meta={"line": number})
+        ) + self._meta("line", number)
         label_style = self._style("tree--label")
         if hover:
             label_style += self._style("tree--highlight")
-        if self.cursor_line == number:
+        if frame.cursor == number:
             label_style += self.get_component_rich_style("tree--cursor", partial=False)
-        node_meta = Style(meta={"node": node.id})
+        node_meta = self._meta("node", node.id)
         segments: list[Segment] = []
         root = node is self.root
         if not root:
-            segments.append(self._guide(last, line_style, focus))
+            segments.append(self._guide(last, line_style))
         summary = self._root_summary if root else self._summaries.get(node.data or "")
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
@@ -257,24 +307,19 @@ class SiteTree(Tree[str | None]):
             piece = line_style + style if style is not None else line_style
             segments.append(Segment(text, piece + label_style + node_meta))
         used = sum(cell_len(seg.text) for seg in segments)
-        pad = max(self.virtual_size.width, self.size.width) - used
+        pad = frame.pad_to - used
         if pad > 0:
             segments.append(Segment(" " * pad, line_style))
         return Strip(segments)
 
-    def _guide(self, last: bool, line_style: Style, focus: bool) -> Segment:
+    def _guide(self, last: bool, line_style: Style) -> Segment:
         """The guide before a site: its style follows the root's hover and cursor state."""
-        root_line = self.root.line
-        name = "tree--guides"
-        if self.hover_line == root_line:
-            name = "tree--guides-hover"
-        if self.cursor_line == root_line and focus:
-            name = "tree--guides-selected"
+        frame = self._frame
+        name = frame.guide
         style = self._style("tree--guides")
         if name != "tree--guides":
             style += self._style(name)
-        hidden = self.get_component_styles(name).color.a == 0
-        if not self.show_guides or hidden:
+        if not self.show_guides or frame.guide_hidden:
             text = "  " + " " * max(0, self.guide_depth - 2)
         else:
             kind = "bold" if style.bold else "double" if style.underline2 else "default"
