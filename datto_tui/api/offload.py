@@ -34,6 +34,7 @@ OFF_LOOP_ITEMS = 100
 
 
 _executor: ThreadPoolExecutor | None = None
+_in_flight = 0
 
 
 async def off_loop(func: Callable[..., T], *args: object) -> T:
@@ -45,10 +46,23 @@ async def off_loop(func: Callable[..., T], *args: object) -> T:
     cancelled, the call still runs to its end on its thread and its result is dropped (it has
     no side effects).
     """
-    global _executor
+    global _executor, _in_flight
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="datto-decode")
-    return await asyncio.get_running_loop().run_in_executor(_executor, func, *args)
+    _in_flight += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_executor, func, *args)
+    finally:
+        _in_flight -= 1
+
+
+def in_flight() -> int:
+    """How many :func:`off_loop` calls have not returned to their caller yet.
+
+    For simulations that advance a fake clock whenever the event loop has nothing to run: a
+    task waiting on the worker thread is not runnable, yet its work is not done.
+    """
+    return _in_flight
 
 
 _lock = threading.Lock()

@@ -3,6 +3,7 @@ pause holds across threads."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Iterator
@@ -120,3 +121,20 @@ async def test_big_pages_are_parsed_on_the_worker_small_ones_inline(
     assert all(t != main for t in threads[:250])  # a full page: the worker
     assert all(t == main for t in threads[250:])  # OFF_LOOP_ITEMS - 1 records: inline
     assert offload._holders == 0 and gc.isenabled()
+
+
+async def test_calls_on_the_worker_are_counted_until_they_return() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def work() -> str:
+        started.set()
+        release.wait()
+        return "done"
+
+    assert offload.in_flight() == 0
+    call = asyncio.ensure_future(off_loop(work))
+    await asyncio.to_thread(started.wait)
+    assert offload.in_flight() == 1
+    release.set()
+    assert await call == "done"
+    assert offload.in_flight() == 0

@@ -49,6 +49,7 @@ from typing import Any
 
 import httpx
 
+from datto_tui.api import offload
 from datto_tui.api.client import DattoClient
 from datto_tui.clock import Clock, FakeClock
 from datto_tui.config import PollIntervals, Profile
@@ -490,7 +491,8 @@ async def settle(max_spins: int = 500_000) -> bool:
     """Let the loop run until nothing is runnable (twice in a row); False if that never came.
 
     "Runnable" is read from the event loop's ready queue: when it is empty as this task runs,
-    every other task waits on something (the simulated clock, a message, a real-time timer).
+    and no call waits on the worker thread (:func:`datto_tui.api.offload.in_flight`), every
+    other task waits on something (the simulated clock, a message, a real-time timer).
     """
     loop = asyncio.get_running_loop()
     ready = getattr(loop, "_ready", None)
@@ -502,7 +504,8 @@ async def settle(max_spins: int = 500_000) -> bool:
             if quiet >= 64:
                 return True
             continue
-        quiet = quiet + 1 if not ready else 0
+        # A page being decoded on the worker thread is work in progress too.
+        quiet = quiet + 1 if not ready and not offload.in_flight() else 0
         if quiet >= 2:
             return True
     return False
