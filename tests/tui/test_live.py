@@ -142,7 +142,7 @@ async def test_the_token_gauge_counts_down_and_shows_a_refresh() -> None:
         # Stop polling so time can pass without a request refreshing the token early.
         rig.app.poller.pause()
         rig.clock.set(expires.timestamp() - 900)
-        main._tick()  # the status bar follows in the frame after the clock's
+        main._tick()
         await pilot.pause()
         assert gauge.text == "token 15 minutes" and gauge.level == "-warn"
         rig.clock.set(expires.timestamp() - 300)

@@ -699,11 +699,15 @@ class MainScreen(TriageScreen):
         app = self.app
         if isinstance(app, TriageApp):
             app.alert_toaster.flush()  # the summary of toasts held back in an alert storm
-        # The clock first, the status bar in the next frame: the two lines are at the top and
-        # the bottom of the screen, and a frame redraws every widget between its changes.
-        self.query_one(ClockLabel).tick()
+        if self._first_load():
+            # The clock first, the status bar in the next frame: the two lines are at the top
+            # and the bottom of the screen, and a frame redraws every widget between its
+            # changes (~20 ms while the devices load, each frame already busy).
+            self.query_one(ClockLabel).tick()
+            self.call_after_refresh(self._show_status)
+        else:
+            self._show_gauges()  # one frame a second when idle: less to send over SSH
         self._update_titles()  # "stale" arrives with time, not with an event
-        self.call_after_refresh(self._show_status)
         minute = int(self.clock.time() // 60)
         if minute != self._minute:
             # Relative times ("5 min ago") move on: repaint the visible rows once a minute.
