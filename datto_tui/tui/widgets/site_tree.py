@@ -58,6 +58,7 @@ class SiteSummary:
 class _Frame:
     """What every line of one frame depends on (read once per frame)."""
 
+    style: Style
     hover: int = -1
     cursor: int = -1
     focus: bool = False
@@ -125,8 +126,7 @@ class SiteTree(Tree[str | None]):
         self._summaries: dict[str, SiteSummary] = {}
         self._root_summary = SiteSummary(uid="", name="Account")
         self._styles: dict[str, Style] = {}
-        self._frame_style = Style()
-        self._frame = _Frame()
+        self._frame: _Frame | None = None  # set while a frame is drawn
         self._metas: dict[tuple[str, int], Style] = {}
         self._root_version = 0  # the root's totals, in its line's cache key
         # Tree keeps 1,024 rendered lines; counts change all day, so that fills with stale
@@ -209,7 +209,13 @@ class SiteTree(Tree[str | None]):
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of a frame depends on is read once per frame: the widget's style
         # walks the ancestors (~0.1 ms), and each reactive read costs a few microseconds.
-        self._frame_style = self.rich_style
+        self._frame = self._read_frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _read_frame(self) -> _Frame:
         root_line = self.root.line
         hover, cursor, focus = self.hover_line, self.cursor_line, self.has_focus
         guide = "tree--guides"
@@ -217,7 +223,8 @@ class SiteTree(Tree[str | None]):
             guide = "tree--guides-hover"
         if cursor == root_line and focus:
             guide = "tree--guides-selected"
-        self._frame = _Frame(
+        return _Frame(
+            style=self.rich_style,
             hover=hover,
             cursor=cursor,
             focus=focus,
@@ -229,7 +236,6 @@ class SiteTree(Tree[str | None]):
             pad_to=max(self.virtual_size.width, self.size.width),
             scroll=self.scroll_offset,
         )
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """One line of the tree: what Tree draws, built from segments directly.
@@ -240,13 +246,14 @@ class SiteTree(Tree[str | None]):
         labels made of a few styled pieces, which takes a fraction of that. Same looks, same
         component classes, same mouse metadata (``line`` and ``node``) as Tree.
         """
-        frame = self._frame
+        # Outside a frame (tests, tools): the live values.
+        frame = self._frame or self._read_frame()
         scroll_x, scroll_y = frame.scroll
         number = y + scroll_y
         width = frame.width
         lines = self._tree_lines
         if number >= len(lines):
-            return Strip.blank(width, self._frame_style)
+            return Strip.blank(width, frame.style)
         line = lines[number]
         node = line.node
         key = (
@@ -265,7 +272,7 @@ class SiteTree(Tree[str | None]):
         )
         strip = self._line_cache.get(key)
         if strip is None:
-            strip = self._line_cache[key] = self._build_line(number, line.node, line.last)
+            strip = self._line_cache[key] = self._build_line(frame, number, line.node, line.last)
         return strip.crop(scroll_x, scroll_x + width)
 
     def _meta(self, key: str, value: int) -> Style:
@@ -279,11 +286,12 @@ class SiteTree(Tree[str | None]):
             style = cache[(key, value)] = Style(meta={key: value})
         return style
 
-    def _build_line(self, number: int, node: TreeNode[str | None], last: bool) -> Strip:
-        frame = self._frame
+    def _build_line(
+        self, frame: _Frame, number: int, node: TreeNode[str | None], last: bool
+    ) -> Strip:
         hover = frame.hover == number
         line_style = (
-            self.get_component_rich_style("tree--highlight-line") if hover else self._frame_style
+            self.get_component_rich_style("tree--highlight-line") if hover else frame.style
         ) + self._meta("line", number)
         label_style = self._style("tree--label")
         if hover:
@@ -294,7 +302,7 @@ class SiteTree(Tree[str | None]):
         segments: list[Segment] = []
         root = node is self.root
         if not root:
-            segments.append(self._guide(last, line_style))
+            segments.append(self._guide(frame, last, line_style))
         summary = self._root_summary if root else self._summaries.get(node.data or "")
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
@@ -312,9 +320,8 @@ class SiteTree(Tree[str | None]):
             segments.append(Segment(" " * pad, line_style))
         return Strip(segments)
 
-    def _guide(self, last: bool, line_style: Style) -> Segment:
+    def _guide(self, frame: _Frame, last: bool, line_style: Style) -> Segment:
         """The guide before a site: its style follows the root's hover and cursor state."""
-        frame = self._frame
         name = frame.guide
         style = self._style("tree--guides")
         if name != "tree--guides":
