@@ -869,20 +869,31 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         )
         now = self._frame_now
         # Cells sharing the line's style are joined into one segment: fewer segments, cheaper
-        # frames. Each cell is followed by one space.
+        # frames. Each cell is followed by one space. A cut cell's "…" gets a segment of its
+        # own, so the joined text stays within the characters Rich measures in C (one "…" in
+        # a 150-character run makes every later measure of it walk the run in Python).
         segments = [Segment(_MARK_GLYPH if is_marked else " ", glyph_style)]
         run: list[str] = [" "]
         for p in placed:
             col = p.column
             text = col.text(item, now)
             w = p.width
-            if col.align == "left" and text.isascii():
-                n = len(text)
-                text = text + " " * (w - n) if n <= w else text[: w - 1] + "…"
-            else:
-                text = fit_cell(text, w, col.align)
             style_name = col.style(item) if col.style is not None else None
-            if style_name in _STYLE_NAMES:
+            if style_name not in _STYLE_NAMES:
+                style_name = None
+            if style_name is None and col.align == "left" and text.isascii():
+                n = len(text)
+                if n <= w:
+                    run.append(text + " " * (w - n))
+                else:
+                    run.append(text[: w - 1])
+                    segments.append(Segment("".join(run), line_style))
+                    segments.append(Segment("…", line_style))
+                    run = []
+                run.append(" ")
+                continue
+            text = fit_cell(text, w, col.align)
+            if style_name is not None:
                 segments.append(Segment("".join(run), line_style))
                 segments.append(Segment(text, self._cell_style(row, style_name, cursor)))
                 run = [" "]
@@ -890,7 +901,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 run.append(text)
                 run.append(" ")
         used = placed[-1].x + placed[-1].width + 1 if placed else _GUTTER
-        run.append(" " * max(0, width - used))
         segments.append(Segment("".join(run), line_style))
+        if width > used:
+            # The pad apart: the compositor cuts the line where the scrollbar starts, and a
+            # cut inside blanks is cheap.
+            segments.append(Segment(" " * (width - used), line_style))
         # Every cell was fitted to its width, so the length is known without measuring.
         return Strip(segments, max(width, used))
