@@ -6,6 +6,7 @@ textual or rich.
 
 from __future__ import annotations
 
+from datto_tui.api import _lean_httpx  # noqa: F401  (first: see its docstring)
 from datto_tui.api.auth import TokenCache
 from datto_tui.api.budget import Budget, BudgetSnapshot, Priority
 from datto_tui.api.client import DattoClient, QuickJobResult

@@ -121,13 +121,23 @@ class FakeService:
     def __init__(self, config: FakeConfig | None = None, *, clock: Clock | None = None) -> None:
         self.config = config if config is not None else FakeConfig()
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self.world = World(self.config, self.clock)
+        # The account is generated on first use, as of now: --demo draws its first frame
+        # before the tenth of a second that generating 2,500 devices takes.
+        self._born = self.clock.time()
+        self._world: World | None = None
         self.auth = TokenStore(self.config, self.clock)
         self.limiter = RateLimiter(self.config, self.clock)
         self.faults = Faults(self.config.faults, self.config.seed, self.clock)
         self.log = RequestLog(self.config.log_size)
         self.counters = Counters()
         self.asgi = FakeApp(self)
+
+    @property
+    def world(self) -> World:
+        """The account's data, generated on first use as of the service's creation."""
+        if self._world is None:
+            self._world = World(self.config, self.clock, t0=self._born)
+        return self._world
 
     def issue_token(self) -> str:
         """A valid access token without going through the token endpoint (test helper)."""

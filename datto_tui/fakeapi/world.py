@@ -91,11 +91,12 @@ class JobState:
 class World:
     """All data of the fake account, advanced lazily to the clock (see the module docstring)."""
 
-    def __init__(self, config: FakeConfig, clock: Clock) -> None:
+    def __init__(self, config: FakeConfig, clock: Clock, *, t0: float | None = None) -> None:
+        """Generate the account as of ``t0`` (Unix seconds; default: the clock's time)."""
         self.config = config
         self.clock = clock
         self.tick_ms = max(1, int(config.tick_seconds * 1000))
-        self.t0_ms = int(clock.time() * 1000)
+        self.t0_ms = int((clock.time() if t0 is None else t0) * 1000)
         self.now_ms = self.t0_ms
         self._tick = self.t0_ms // self.tick_ms
         self.version = 0

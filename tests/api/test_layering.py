@@ -31,14 +31,18 @@ def test_no_api_module_imports_a_ui_or_the_fake() -> None:
             assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
 
-def test_importing_the_client_loads_no_textual() -> None:
-    # (httpx itself imports Rich for its command line when Rich is installed, so only Textual
-    # can be checked at run time; the source check above covers Rich.)
+def test_importing_the_client_loads_no_textual_nor_rich() -> None:
+    # httpx imports click, pygments and Rich for its own command line when click is installed;
+    # the client imports httpx without it (api/_lean_httpx.py), and click stays importable.
     check = (
         "import sys, datto_tui.api, datto_tui.api.client;"
-        "print(','.join(m for m in sys.modules if m.startswith(('textual', 'datto_tui.tui'))))"
+        "ui = ('textual', 'rich', 'click', 'pygments', 'datto_tui.tui');"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] in ui or m.startswith(ui)));"
+        "import importlib.util, httpx;"
+        "importlib.util.find_spec('click') is None or __import__('click');"
+        "print(httpx.Client.__name__)"
     )
     result = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True
     )
-    assert result.stdout.strip() == ""
+    assert result.stdout.splitlines() == ["", "Client"]
