@@ -58,7 +58,6 @@ _DOUBLE = struct.Struct(">d")
 # Byte maps: the top bit flipped (positive numbers), every bit flipped (negative ones).
 _FLIP_SIGN = bytes(b ^ 0x80 for b in range(256))
 _FLIP_ALL = bytes(b ^ 0xFF for b in range(256))
-_NUMBER_CODES = re.compile(".{9}", re.DOTALL)
 _INF = float("inf")
 # Up to this many changed rows a refresh moves rows one by one (one memmove each); beyond it,
 # it cuts and merges the lists in slices (a few O(n) copies whatever the count).
@@ -121,7 +120,8 @@ def _encode_floats(numbers: list[float]) -> list[str] | None:
     woven[1::9] = signs.translate(_FLIP_SIGN)
     for j in range(1, 8):
         woven[j + 1 :: 9] = packed[j::8]
-    return _NUMBER_CODES.findall(woven.decode("latin-1"))
+    text = woven.decode("latin-1")
+    return [text[i : i + 9] for i in range(0, 9 * n, 9)]
 
 
 def _encode_values(
@@ -148,28 +148,24 @@ def _encode_values(
             texts = [_MISSING if v is None else _PRESENT + v.lower() for v in values]  # type: ignore[union-attr]
             return texts, _code_kind(kinds, texts)
     if kinds == {datetime} or (kinds and kinds <= {int, float, bool}):
-        present = [v for v in values if v is not None]
-        if kinds == {datetime}:
-            floats = [v.timestamp() for v in present]  # type: ignore[union-attr]
-        else:
-            try:
-                floats = list(map(float, present))  # type: ignore[arg-type]
-            except OverflowError:
-                floats = []
-        codes = _encode_floats(floats) if len(floats) == len(present) else None
-        if codes is not None:
-            whole = len(present) == len(values)
-            if numbers is not None and (whole or max(floats) < _INF):
-                # Missing values sort last as infinity does; only when no value is infinite.
-                if whole:
-                    numbers.extend(floats)
-                else:
-                    next_float = iter(floats).__next__
-                    numbers.extend([_INF if v is None else next_float() for v in values])
-            if whole:
-                return codes, "number"
-            next_code = iter(codes).__next__
-            return [_MISSING if v is None else next_code() for v in values], "number"
+        # A missing value stands in as infinity for the bulk pass, then gets its own code.
+        floats: list[float] | None
+        try:
+            if kinds == {datetime}:
+                floats = [_INF if v is None else v.timestamp() for v in values]  # type: ignore[union-attr]
+            else:
+                floats = [_INF if v is None else float(v) for v in values]  # type: ignore[arg-type]
+        except OverflowError:
+            floats = None
+        codes = _encode_floats(floats) if floats is not None else None
+        if floats is not None and codes is not None:
+            missing = list(compress(range(len(values)), map(is_, values, repeat(None))))
+            for i in missing:
+                codes[i] = _MISSING
+            if numbers is not None and floats.count(_INF) == len(missing):
+                # Missing values sort last as infinity does: when no value is infinite.
+                numbers.extend(floats)
+            return codes, "number"
     encoded = list(map(encode_sort_value, values))
     return encoded, _code_kind(kinds, encoded)
 

@@ -639,7 +639,15 @@ def test_index_of_right_after_a_sort_in_both_directions() -> None:
 
 
 # Not canonical dotted quads (each must sort as text), and one that is: "0" + ".0" * 3.
-ODD_ADDRESSES = ("010.0.0.1", "10.1", "fe80::1", "1.2.3.4 ", "0x0a.0.0.1", "a\0b", "1.2.3")
+ODD_ADDRESSES: tuple[str, ...] = (
+    "010.0.0.1",
+    "10.1",
+    "fe80::1",
+    "1.2.3.4 ",
+    "0x0a.0.0.1",
+    "a\0b",
+    "1.2.3",
+)
 ODD_ADDRESSES += ("1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.4\n5.6.7.8", "5", "0" + ".0" * 3)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datto_tui.monitor.events import Resource
 from datto_tui.tui.app import DattoApp
+from datto_tui.tui.widgets.header import ClockLabel
 from datto_tui.tui.widgets.site_tree import SiteTree
 from tests.tui.support import advance, make_rig, path_is, screen_text
 
@@ -158,6 +159,35 @@ async def test_the_token_gauge_counts_down_and_shows_a_refresh() -> None:
         assert gauge.text.startswith("token refreshed") and gauge.level == "-ok"
         await pilot.pause()
         assert "token refreshed" in screen_text(rig.app)
+
+
+async def test_the_clock_moves_with_the_gauges_and_takes_a_new_theme() -> None:
+    rig = make_rig()
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await rig.app.data_ready()
+        main = rig.app.main_screen
+        clock = main.query_one("#header-clock", ClockLabel)
+        before = str(clock.render())
+        rig.clock.advance(1)
+        main._tick()  # the screen's once-a-second tick drives the clock (no timer of its own)
+        await pilot.pause()
+        assert str(clock.render()) != before
+        bar = main.status_bar
+        token = bar.gauge("gauge-token")
+
+        def token_colour() -> object:
+            (segment,) = [s for s in bar.render_line(0) if s.text.startswith("token")]
+            return segment.style.color if segment.style else None
+
+        def theme_colour() -> object:
+            return bar.get_component_rich_style(f"status-bar-{token.level}").color
+
+        assert token_colour() == theme_colour()
+        dark = theme_colour()
+        rig.app.theme = "textual-light"
+        await pilot.pause()
+        assert theme_colour() != dark
+        assert token_colour() == theme_colour()
 
 
 async def test_question_mark_lists_the_keys_of_the_view() -> None:

@@ -283,6 +283,7 @@ class StatusBar(Widget):
         self._gauges["gauge-writes"] = Gauge("gauge-writes", "writes —")
         self._gauges["gauge-acct"] = Gauge("gauge-acct", "acct —")
         self._gauges["gauge-token"] = Gauge("gauge-token", "token …")
+        self._styles: dict[str, Style] = {}  # by level, until the theme or CSS changes
 
     def gauge(self, name: str) -> Gauge:
         """The gauge ``name`` (one of :attr:`LAYOUT`); KeyError if unknown."""
@@ -304,9 +305,13 @@ class StatusBar(Widget):
             return name in ("fresh-sites", "fresh-devices") and level == "-ok"
         return screen.has_class("-medium") and name == "gauge-writes"
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
     def render(self) -> RenderResult:
         line = Text(no_wrap=True, overflow="crop", end="")
-        styles: dict[str, Style] = {}
+        styles = self._styles
 
         def style(level: str) -> Style:
             if level not in styles:

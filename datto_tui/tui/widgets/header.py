@@ -23,14 +23,18 @@ class ClockLabel(Static):
     ClockLabel { width: auto; }
     """
 
-    def __init__(self, clock: Clock, *, id: str | None = None) -> None:
+    def __init__(self, clock: Clock, *, own_timer: bool = True, id: str | None = None) -> None:
+        """``own_timer=False``: the owner calls :meth:`tick` every second instead (so the clock
+        changes in the same frame as whatever else the owner updates each second)."""
         super().__init__("", id=id)
         self._clock = clock
         self._shown = ""
+        self._own_timer = own_timer
 
     def on_mount(self) -> None:
         self.tick()
-        self.set_interval(1.0, self.tick, name="clock")
+        if self._own_timer:
+            self.set_interval(1.0, self.tick, name="clock")
 
     def tick(self) -> None:
         """Show the current time; repaint only when the text changed."""
@@ -59,10 +63,13 @@ class HeaderBar(Horizontal):
         demo: bool = False,
         read_only: bool = False,
         wall: bool = False,
+        clock_timer: bool = True,
         id: str | None = None,
     ) -> None:
+        """``clock_timer=False``: the owner ticks the clock (see :class:`ClockLabel`)."""
         super().__init__(id=id)
         self._clock = clock
+        self._clock_timer = clock_timer
         self._platform = platform
         self._profile = profile
         self._badges = [
@@ -79,7 +86,7 @@ class HeaderBar(Horizontal):
         for badge in self._badges:
             yield Static(Text(badge), classes="header-badge")
         yield Static("", id="header-spacer")
-        yield ClockLabel(self._clock, id="header-clock")
+        yield ClockLabel(self._clock, own_timer=self._clock_timer, id="header-clock")
 
     def set_account(self, name: str | None) -> None:
         """Show the account name (untrusted: neutralised here)."""
