@@ -324,7 +324,7 @@ def idle(settle: float, seconds: float, *, demo: bool = True, wall: bool = True)
 
 
 def run(
-    *, starts: int = 5, devices: int = 100_000, settle: float = 15.0, idle_seconds: float = 60.0
+    *, starts: int = 11, devices: int = 100_000, settle: float = 15.0, idle_seconds: float = 60.0
 ) -> list[Row]:
     rows = cold_start(starts)
     rows += load_100k(devices)
