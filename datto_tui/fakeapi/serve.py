@@ -167,6 +167,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     display_host = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
     base_url = f"http://{display_host}:{port}"
     service = FakeService(config, clock=SystemClock())
+    service.generate()  # now, before listening: the first request must not wait for it
     if not is_loopback(host):
         print("warning: serving on a non-loopback address", file=sys.stderr)
     stream.write(banner(base_url, config))

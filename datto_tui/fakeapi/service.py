@@ -139,6 +139,11 @@ class FakeService:
             self._world = World(self.config, self.clock, t0=self._born)
         return self._world
 
+    def generate(self) -> None:
+        """Generate the account now rather than on first use (a server does, before it
+        listens: 100k devices take seconds)."""
+        _ = self.world
+
     def issue_token(self) -> str:
         """A valid access token without going through the token endpoint (test helper)."""
         return self.auth.issue().token

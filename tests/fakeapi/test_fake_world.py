@@ -243,3 +243,20 @@ async def test_hostile_strings_are_served(
     for payload in ("[/]", "[bold red]", OSC_TITLE, CLEAR_SCREEN, "\x00", "\u202e", "東京", "\n"):
         assert payload in text, repr(payload)
     assert "W" * 10_000 in text
+
+
+def test_the_account_generated_on_first_use_is_the_one_of_creation_time() -> None:
+    """The demo draws its first frame before the fake generates its account; generated later,
+    it is the same account as of the service's creation, advanced to the clock like any."""
+    config = FakeConfig(seed=3, sites=4, devices=40, alerts=6)
+    eager_clock, lazy_clock = FakeClock(1_800_000_000.0), FakeClock(1_800_000_000.0)
+    eager = FakeService(config, clock=eager_clock)
+    eager.generate()
+    lazy = FakeService(config, clock=lazy_clock)
+    assert lazy._world is None
+    eager_clock.advance(600)
+    lazy_clock.advance(600)
+    assert lazy.world.t0_ms == eager.world.t0_ms == 1_800_000_000_000
+    eager.world.sync()
+    lazy.world.sync()
+    assert _snapshot(lazy) == _snapshot(eager)
