@@ -665,3 +665,19 @@ def test_ip_sort_keys_in_bulk_equal_one_by_one(addresses: list[str | None]) -> N
     from datto_tui.monitor.view import _ip_sort, _ip_sorts
 
     assert _ip_sorts(addresses) == [_ip_sort(a) for a in addresses]
+
+
+def test_big_columns_are_encoded_like_small_ones_and_repeats_share_strings() -> None:
+    """Past a few thousand values a sample decides whether to look for repeats: the codes are
+    the same either way, and a column of repeated values still shares one string per value."""
+    from datto_tui.monitor.view import _encode_values
+
+    rng = random.Random(4)
+    distinct: list[object] = [f"Host-{rng.getrandbits(40):x}" for _ in range(9000)] + [None]
+    repeated: list[object] = [f"Site {rng.randrange(300)}" for _ in range(9000)] + [None]
+    for values in (distinct, repeated):
+        codes, kind = _encode_values(values)  # type: ignore[arg-type]
+        assert codes == [encode_sort_value(v) for v in values]  # type: ignore[arg-type]
+        assert kind == "text"
+    codes, _kind = _encode_values(repeated)  # type: ignore[arg-type]
+    assert len({id(c) for c in codes}) <= 301
