@@ -540,17 +540,35 @@ class TableView(Generic[T]):
         in the tie order (``slots`` ascending by tail, ``sort_key`` a tail)."""
         if tie:
             return bisect_left(slots, sort_key, key=self._tail.__getitem__)
-        sk = self._full_keys()
+        return self._first_not_before(slots, sort_key, self._full_keys())
+
+    def _first_not_before(self, slots: list[int], value: str, keys: list[str], lo: int = 0) -> int:
+        """First position from ``lo`` in ``slots`` (display order by ``keys``, full keys or
+        codes) whose key is not before ``value``."""
         if not self._descending:
-            return bisect_left(slots, sort_key, key=sk.__getitem__)
-        lo, hi = 0, len(slots)
+            return bisect_left(slots, value, lo=lo, key=keys.__getitem__)
+        hi = len(slots)
         before = self._before
         while lo < hi:
             mid = (lo + hi) // 2
-            if before(sk[slots[mid]], sort_key):
+            if before(keys[slots[mid]], value):
                 lo = mid + 1
             else:
                 hi = mid
+        return lo
+
+    def _first_after(self, slots: list[int], value: str, keys: list[str], lo: int = 0) -> int:
+        """First position from ``lo`` in ``slots`` (as above) whose key comes after ``value``."""
+        if not self._descending:
+            return bisect_right(slots, value, lo=lo, key=keys.__getitem__)
+        hi = len(slots)
+        before = self._before
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if before(value, keys[slots[mid]]):
+                hi = mid
+            else:
+                lo = mid + 1
         return lo
 
     def _find(self, slots: list[int], slot: int, *, tie: bool = False) -> int | None:
@@ -576,26 +594,8 @@ class TableView(Generic[T]):
         status column), so the refresh paths build the full keys instead of using this."""
         codes = self._prefix_lists[self._sort_column.key]
         code = codes[slot]
-        if not self._descending:
-            lo = bisect_left(slots, code, key=codes.__getitem__)
-            hi = bisect_right(slots, code, lo=lo, key=codes.__getitem__)
-        else:
-            before = self._before
-            lo, hi = 0, len(slots)
-            while lo < hi:  # first row whose code is not before ``code``
-                mid = (lo + hi) // 2
-                if before(codes[slots[mid]], code):
-                    lo = mid + 1
-                else:
-                    hi = mid
-            end = len(slots)
-            hi = lo
-            while hi < end:  # first row whose code comes after ``code``
-                mid = (hi + end) // 2
-                if before(code, codes[slots[mid]]):
-                    end = mid
-                else:
-                    hi = mid + 1
+        lo = self._first_not_before(slots, code, codes)
+        hi = self._first_after(slots, code, codes, lo)
         try:
             return slots.index(slot, lo, hi)
         except ValueError:

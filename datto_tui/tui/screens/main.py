@@ -182,7 +182,6 @@ class MainScreen(TriageScreen):
             demo=demo,
             read_only=read_only,
             wall=wall,
-            clock_timer=False,  # _tick moves the clock with the gauges: one frame a second
             id="header",
         )
         with Horizontal(id="body"):

@@ -1,8 +1,9 @@
 """The one-line header: account, platform, profile, mode badges and a clock.
 
-The clock is its own small widget updated once a second, so the tick repaints a dozen cells and
-never the screen. It reads the injected clock: with a frozen ``FakeClock`` it never changes,
-which keeps snapshots stable.
+The clock is its own small widget, so a tick repaints a dozen cells and never the screen. Its
+owner calls :meth:`ClockLabel.tick` once a second, with its other once-a-second updates (one
+frame a second, not one per timer). It reads the injected clock: with a frozen ``FakeClock`` it
+never changes, which keeps snapshots stable.
 """
 
 from __future__ import annotations
@@ -17,24 +18,20 @@ from datto_tui.text import clean_line
 
 
 class ClockLabel(Static):
-    """``HH:MM:SS`` in local time, from the injected clock, refreshed every second."""
+    """``HH:MM:SS`` in local time, from the injected clock, shown when mounted and at each
+    :meth:`tick` (the owner ticks it; it has no timer of its own)."""
 
     DEFAULT_CSS = """
     ClockLabel { width: auto; }
     """
 
-    def __init__(self, clock: Clock, *, own_timer: bool = True, id: str | None = None) -> None:
-        """``own_timer=False``: the owner calls :meth:`tick` every second instead (so the clock
-        changes in the same frame as whatever else the owner updates each second)."""
+    def __init__(self, clock: Clock, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._clock = clock
         self._shown = ""
-        self._own_timer = own_timer
 
     def on_mount(self) -> None:
         self.tick()
-        if self._own_timer:
-            self.set_interval(1.0, self.tick, name="clock")
 
     def tick(self) -> None:
         """Show the current time; repaint only when the text changed."""
@@ -63,13 +60,10 @@ class HeaderBar(Horizontal):
         demo: bool = False,
         read_only: bool = False,
         wall: bool = False,
-        clock_timer: bool = True,
         id: str | None = None,
     ) -> None:
-        """``clock_timer=False``: the owner ticks the clock (see :class:`ClockLabel`)."""
         super().__init__(id=id)
         self._clock = clock
-        self._clock_timer = clock_timer
         self._platform = platform
         self._profile = profile
         self._badges = [
@@ -86,7 +80,7 @@ class HeaderBar(Horizontal):
         for badge in self._badges:
             yield Static(Text(badge), classes="header-badge")
         yield Static("", id="header-spacer")
-        yield ClockLabel(self._clock, own_timer=self._clock_timer, id="header-clock")
+        yield ClockLabel(self._clock, id="header-clock")
 
     def set_account(self, name: str | None) -> None:
         """Show the account name (untrusted: neutralised here)."""
