@@ -540,35 +540,25 @@ class TableView(Generic[T]):
         in the tie order (``slots`` ascending by tail, ``sort_key`` a tail)."""
         if tie:
             return bisect_left(slots, sort_key, key=self._tail.__getitem__)
-        return self._first_not_before(slots, sort_key, self._full_keys())
+        return self._bisect(slots, sort_key, self._full_keys())
 
-    def _first_not_before(self, slots: list[int], value: str, keys: list[str], lo: int = 0) -> int:
-        """First position from ``lo`` in ``slots`` (display order by ``keys``, full keys or
-        codes) whose key is not before ``value``."""
+    def _bisect(
+        self, slots: list[int], value: str, keys: list[str], lo: int = 0, *, after: bool = False
+    ) -> int:
+        """First position from ``lo`` in ``slots`` (display order by ``keys``: full keys or
+        codes) whose key is not before ``value``; with ``after``, whose key comes after it."""
         if not self._descending:
-            return bisect_left(slots, value, lo=lo, key=keys.__getitem__)
+            find = bisect_right if after else bisect_left
+            return find(slots, value, lo=lo, key=keys.__getitem__)
         hi = len(slots)
         before = self._before
         while lo < hi:
             mid = (lo + hi) // 2
-            if before(keys[slots[mid]], value):
+            key = keys[slots[mid]]
+            if (not before(value, key)) if after else before(key, value):
                 lo = mid + 1
             else:
                 hi = mid
-        return lo
-
-    def _first_after(self, slots: list[int], value: str, keys: list[str], lo: int = 0) -> int:
-        """First position from ``lo`` in ``slots`` (as above) whose key comes after ``value``."""
-        if not self._descending:
-            return bisect_right(slots, value, lo=lo, key=keys.__getitem__)
-        hi = len(slots)
-        before = self._before
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if before(value, keys[slots[mid]]):
-                hi = mid
-            else:
-                lo = mid + 1
         return lo
 
     def _find(self, slots: list[int], slot: int, *, tie: bool = False) -> int | None:
@@ -594,8 +584,8 @@ class TableView(Generic[T]):
         status column), so the refresh paths build the full keys instead of using this."""
         codes = self._prefix_lists[self._sort_column.key]
         code = codes[slot]
-        lo = self._first_not_before(slots, code, codes)
-        hi = self._first_after(slots, code, codes, lo)
+        lo = self._bisect(slots, code, codes)
+        hi = self._bisect(slots, code, codes, lo, after=True)
         try:
             return slots.index(slot, lo, hi)
         except ValueError:
